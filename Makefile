@@ -1,0 +1,36 @@
+# Both targets bootstrap the virtual environment at .venv on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint bench clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found"; exit 2; }
+	@$(PYTHON) -c 'import ctypes.util,sys; sys.exit(0 if ctypes.util.find_library("sodium") else 1)' || \
+	  { echo "libsodium not found: installing Debian's libsodium23"; \
+	    (apt-get update -qq && apt-get install -y -qq libsodium23) >/dev/null; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip==25.3
+	$(BIN)/pip install -q -e '.[test]'
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/openballot demo --voters 200 --record demo-record
+	$(BIN)/openballot verify demo-record
+
+test: $(STAMP) lint
+	$(BIN)/pytest -n 2 -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_primitives.py
+	$(BIN)/python bench/bench_ballots.py
+
+clean:
+	rm -rf $(VENV) demo-record

@@ -1,0 +1,248 @@
+"""`openballot`: one command per step of each role. Errors are one line and exit code 2."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from openballot.cli import steps
+from openballot.cli.tables import result_table
+from openballot.errors import OpenBallotError
+from openballot.record.ballot_box import BallotBox
+from openballot.record.layout import RecordLayout
+from openballot.verify.verifier import verify_record
+
+__all__ = ["app", "run"]
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="OpenBallot: end-to-end verifiable elections.")
+election_app = typer.Typer(no_args_is_help=True, help="Election authority: create and open.")
+trustee_app = typer.Typer(no_args_is_help=True, help="Trustees: key ceremony and decryption.")
+credentials_app = typer.Typer(no_args_is_help=True, help="Credential authority.")
+app.add_typer(election_app, name="election")
+app.add_typer(trustee_app, name="trustee")
+app.add_typer(credentials_app, name="credentials")
+
+out = Console()
+err = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+Record = Annotated[Path, typer.Option("--record", "-r", help="The election record directory.")]
+
+
+def fails_cleanly(fn: F) -> F:
+    """Turn an expected failure into one line on stderr and exit code 2; files stay as they were
+    because every step checks before it writes."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except OpenBallotError as exc:
+            err.print(f"error: {exc}", markup=False, highlight=False)
+            raise typer.Exit(2) from None
+        except OSError as exc:
+            err.print(f"error: {exc.filename or ''}: {exc.strerror}", markup=False, highlight=False)
+            raise typer.Exit(2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@election_app.command("new")
+@fails_cleanly
+def election_new(
+    record: Record,
+    manifest: Annotated[Path, typer.Option(help="Manifest JSON (docs/record.md).")],
+    trustees: Annotated[int, typer.Option(min=1)] = 3,
+    threshold: Annotated[int, typer.Option(min=1)] = 2,
+) -> None:
+    """Start a record from a manifest, with n trustees of whom any t decrypt."""
+    m = steps.new_election(record, manifest, trustees, threshold)
+    out.print(f"election {m.election_id}: record started at {record}")
+
+
+@election_app.command("open")
+@fails_cleanly
+def election_open(record: Record) -> None:
+    """Check the key ceremony and credentials, fix the election fingerprint, open voting."""
+    ctx = steps.open_election(record)
+    out.print(f"election open; fingerprint {ctx.fingerprint.hex()[:32]}…")
+
+
+@trustee_app.command("keygen")
+@fails_cleanly
+def trustee_keygen(
+    record: Record,
+    index: Annotated[int, typer.Option(min=1)],
+    name: Annotated[str, typer.Option()],
+    secret: Annotated[Path, typer.Option(help="Private file to create (mode 0600).")],
+) -> None:
+    """Step 1: publish a public key with proofs; keep the secret file."""
+    steps.trustee_keygen(record, index, name, secret)
+    out.print(f"trustee {index}: public key published; secret kept in {secret}")
+
+
+@trustee_app.command("exchange")
+@fails_cleanly
+def trustee_exchange(record: Record, secret: Annotated[Path, typer.Option()]) -> None:
+    """Step 2: publish a share for every other trustee, each encrypted to its recipient."""
+    shares = steps.trustee_exchange(record, secret)
+    out.print(f"{len(shares)} encrypted shares published")
+
+
+@trustee_app.command("finish")
+@fails_cleanly
+def trustee_finish(
+    record: Record,
+    secret: Annotated[Path, typer.Option()],
+    share: Annotated[Path, typer.Option(help="Private key-share file to create (mode 0600).")],
+) -> None:
+    """Step 3: check the shares received; keep the key share or publish complaints."""
+    s = steps.trustee_finish(record, secret, share)
+    out.print(f"trustee {s.index}: all shares check out; key share kept in {share}")
+
+
+@credentials_app.command("generate")
+@fails_cleanly
+def credentials_generate(
+    record: Record,
+    voters: Annotated[list[str], typer.Option(help="DISTRICT=COUNT, once per district.")],
+    codes: Annotated[Path, typer.Option(help="Private file of voter codes to create.")],
+) -> None:
+    """One credential per voter: publish the public halves, keep the codes to hand out."""
+    counts: dict[str, int] = {}
+    for item in voters:
+        d, _, n = item.partition("=")
+        if not n.isdigit():
+            raise OpenBallotError(f"--voters {item!r}: expected DISTRICT=COUNT")
+        counts[d] = int(n)
+    issued = steps.generate_credentials(record, counts, codes)
+    out.print(f"{len(issued)} credentials published; codes in {codes}")
+
+
+@app.command()
+@fails_cleanly
+def vote(
+    record: Record,
+    code: Annotated[str, typer.Option(help="The voter's credential code.")],
+    district: Annotated[str, typer.Option(help="The voter's home district.")],
+    choice: Annotated[list[str], typer.Option(help="CONTEST=OPTION[,OPTION]; repeat per contest.")],
+    audit: Annotated[bool, typer.Option(help="Challenge one encryption first (Benaloh).")] = False,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Write the ballot here instead of casting it.")
+    ] = None,
+) -> None:
+    """Encrypt a ballot on this machine, optionally audit an encryption, and cast."""
+    ctx = steps.election_context(record)
+    choices = steps.parse_choices(choice)
+    box = BallotBox(RecordLayout(record), ctx)
+    if audit:
+        challenged, opening = steps.encrypt_vote(ctx, code, district, choices)
+        receipt = box.audit(challenged, opening)
+        out.print(f"audited ballot {receipt.tracker.hex()}: opening checks out; not counted")
+    ballot, _ = steps.encrypt_vote(ctx, code, district, choices)
+    if out_file is not None:
+        out_file.write_bytes(steps.ballot_json_bytes(ballot))
+        out.print(f"ballot {ballot.tracker().hex()} written to {out_file}")
+        return
+    receipt = box.cast(ballot)
+    out.print(f"cast: tracker {receipt.tracker.hex()} (line {receipt.line})")
+
+
+@app.command()
+@fails_cleanly
+def cast(record: Record, ballot: Annotated[Path, typer.Argument()]) -> None:
+    """Cast a ballot file made by `vote --out` (idempotent for an identical ballot)."""
+    receipt = steps.cast_file(record, ballot)
+    note = " (already cast)" if receipt.already_cast else ""
+    out.print(f"cast: tracker {receipt.tracker.hex()} (line {receipt.line}){note}")
+
+
+@app.command()
+@fails_cleanly
+def tally(record: Record) -> None:
+    """Close voting and compute the encrypted tally of the ballots that count."""
+    t, problems = steps.compute_tally(record)
+    for check, where, message in problems:
+        err.print(f"left out [{check}] {where}: {message}", markup=False, highlight=False)
+    out.print(f"tally of {sum(n for _, n in t.counted)} counted ballots written")
+
+
+@trustee_app.command("decrypt")
+@fails_cleanly
+def trustee_decrypt(record: Record, share: Annotated[Path, typer.Option()]) -> None:
+    """Publish this trustee's decryption shares of the tally, with proofs."""
+    dec = steps.trustee_decrypt(record, share)
+    out.print(f"trustee {dec.trustee}: {len(dec.shares)} decryption shares published")
+
+
+@app.command()
+@fails_cleanly
+def results(record: Record) -> None:
+    """Combine the trustees' decryptions (any t) into the result and print it."""
+    result = steps.publish_result(record)
+    ctx = steps.election_context(record)
+    out.print(result_table(ctx.manifest, result))
+
+
+@app.command()
+def verify(
+    record: Annotated[Path, typer.Argument(help="The election record directory.")],
+    workers: Annotated[int, typer.Option(min=0, help="Processes; 0 = all cores.")] = 0,
+) -> None:
+    """Re-check the whole election from its record. Exit 0: all holds; 1: failures; 2: unreadable."""
+    progress = Progress(TextColumn("verifying ballots"), BarColumn(), MofNCompleteColumn(),
+                        TimeRemainingColumn(), console=err, transient=True,
+                        disable=not err.is_terminal)
+    task = progress.add_task("ballots", total=None)
+    try:
+        with progress:
+            report = verify_record(
+                record, workers or None,
+                on_start=lambda total: progress.update(task, total=total),
+                on_progress=lambda n: progress.advance(task, n),
+            )
+    except OpenBallotError as exc:
+        err.print(f"error: cannot read the record: {exc}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    for finding in report.findings:
+        out.print(f"FAIL {finding}", markup=False, highlight=False)
+    summary = (f"{report.ballots_checked} ballot log lines: {report.cast} cast, "
+               f"{report.audited} audited, {report.superseded} superseded by a re-vote, "
+               f"{report.counted} counted")
+    if report.ok:
+        out.print(f"record verified: {summary}; every proof, signature, tally, decryption "
+                  "and result holds", markup=False, highlight=False)
+        return
+    out.print(f"record NOT verified: {len(report.findings)} failure(s); {summary}",
+              markup=False, highlight=False)
+    raise typer.Exit(1)
+
+
+@app.command()
+@fails_cleanly
+def demo(
+    voters: Annotated[int, typer.Option(min=1, help="Voters in all.")] = 200,
+    record: Annotated[Path, typer.Option(help="Where to write the record.")] = Path("demo-record"),
+    workers: Annotated[int, typer.Option(min=0, help="Processes for checking; 0 = all cores.")] = 0,
+) -> None:
+    """Run a whole election (3 trustees, threshold 2, two districts), then verify its record."""
+    from openballot.cli.demo import run_demo
+
+    run_demo(voters, record, workers or None, out)
+    verify(record, workers)
+
+
+def run() -> None:
+    app(prog_name="openballot")
+
+
+if __name__ == "__main__":
+    sys.exit(run())

@@ -1,0 +1,1 @@
+"""The election protocol: manifest, credentials, ballots, tally, decryption and results."""

@@ -1,0 +1,186 @@
+"""Decryption of the tally by any t of the n trustees, and the result it proves.
+
+Each trustee publishes, for every tally ciphertext, a decryption share alpha^{x_j} with a
+Chaum–Pedersen proof against its public share X_j = g^{x_j}, which anyone derives from the
+key ceremony's commitments. Shares are bound to the election and to the ballot log (size and
+root) that the tally was computed from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from openballot.crypto.discrete_log import discrete_log
+from openballot.crypto.encoding import Encodable
+from openballot.crypto.group import Element, Scalar
+from openballot.crypto.keyceremony import TrusteeShare, public_share
+from openballot.crypto.proofs import ChaumPedersenProof
+from openballot.crypto.threshold import DecryptionShare, combine, partial_decrypt
+from openballot.election.context import ElectionContext
+from openballot.election.tally import Slot, Tally, tally_slots
+from openballot.errors import DecodeError, ProofError, ProtocolError
+from openballot.jsonfields import get_int, get_list, get_obj, get_str, obj, only_keys
+
+__all__ = [
+    "TrusteeDecryption",
+    "Result",
+    "decryption_context",
+    "decrypt_tally",
+    "verify_trustee_decryption",
+    "compute_result",
+]
+
+
+def decryption_context(ctx: ElectionContext, tally: Tally, slot: Slot) -> Encodable:
+    contest, district, option = slot
+    return [ctx.fingerprint, tally.log_size, tally.log_root, contest, district, option]
+
+
+@dataclass(frozen=True, slots=True)
+class TrusteeDecryption:
+    trustee: int
+    shares: tuple[tuple[Slot, DecryptionShare], ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "trustee": self.trustee,
+            "shares": [
+                {"contest": c, "district": d, "option": o, "share": s.share.hex(),
+                 "proof": s.proof.to_json()}
+                for (c, d, o), s in self.shares
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, value: Any, ctx: ElectionContext, where: str = "decryption") -> TrusteeDecryption:
+        o = obj(value, where)
+        only_keys(o, {"trustee", "shares"}, where)
+        trustee = get_int(o, "trustee", where, minimum=1)
+        items = get_list(o, "shares", where)
+        slots = list(tally_slots(ctx))
+        if len(items) != len(slots):
+            raise DecodeError(f"{where}.shares: expected {len(slots)} entries, got {len(items)}")
+        shares = []
+        for i, (slot, item) in enumerate(zip(slots, items)):
+            w = f"{where}.shares[{i}]"
+            item = obj(item, w)
+            only_keys(item, {"contest", "district", "option", "share", "proof"}, w)
+            found = (get_str(item, "contest", w), get_str(item, "district", w),
+                     get_str(item, "option", w))
+            if found != slot:
+                raise DecodeError(f"{w}: expected entry for {slot}, found {found}")
+            proof = get_obj(item, "proof", w)
+            only_keys(proof, {"challenge", "response"}, f"{w}.proof")
+            shares.append((slot, DecryptionShare(
+                trustee,
+                Element.from_hex(item.get("share"), f"{w}.share"),
+                ChaumPedersenProof(
+                    Scalar.from_hex(proof.get("challenge"), f"{w}.proof.challenge"),
+                    Scalar.from_hex(proof.get("response"), f"{w}.proof.response"),
+                ),
+            )))
+        return cls(trustee, tuple(shares))
+
+
+def decrypt_tally(ctx: ElectionContext, tally: Tally, share: TrusteeShare) -> TrusteeDecryption:
+    return TrusteeDecryption(share.index, tuple(
+        (slot, partial_decrypt(share, ct, decryption_context(ctx, tally, slot)))
+        for slot, ct in tally.ciphertexts
+    ))
+
+
+def verify_trustee_decryption(ctx: ElectionContext, tally: Tally, dec: TrusteeDecryption) -> None:
+    indices = [t.index for t in ctx.trustees]
+    if dec.trustee not in indices:
+        raise ProtocolError(f"trustee {dec.trustee}: not a trustee of this election")
+    x_j = public_share(ctx.trustees, dec.trustee)
+    for (slot, ct), (slot2, s) in zip(tally.ciphertexts, dec.shares):
+        if slot != slot2 or s.trustee != dec.trustee:
+            raise ProtocolError(f"trustee {dec.trustee}: shares out of order at {slot}")
+        try:
+            s.verify(x_j, ct, decryption_context(ctx, tally, slot))
+        except ProofError:
+            raise ProofError(
+                f"trustee {dec.trustee}: decryption share for contest {slot[0]!r}, district "
+                f"{slot[1]!r}, option {slot[2]!r} has a failing proof"
+            ) from None
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    decrypted_by: tuple[int, ...]
+    counts: tuple[tuple[Slot, int], ...]
+
+    def totals(self) -> dict[str, dict[str, int]]:
+        """Per contest, per option, summed over the contest's districts."""
+        out: dict[str, dict[str, int]] = {}
+        for (contest, _, option), n in self.counts:
+            out.setdefault(contest, {}).setdefault(option, 0)
+            out[contest][option] += n
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "decrypted_by": list(self.decrypted_by),
+            "counts": [{"contest": c, "district": d, "option": o, "count": n}
+                       for (c, d, o), n in self.counts],
+            "totals": self.totals(),
+        }
+
+    @classmethod
+    def from_json(cls, value: Any, ctx: ElectionContext, where: str = "result") -> Result:
+        o = obj(value, where)
+        only_keys(o, {"decrypted_by", "counts", "totals"}, where)
+        by = get_list(o, "decrypted_by", where)
+        if not all(isinstance(i, int) and not isinstance(i, bool) for i in by):
+            raise DecodeError(f"{where}.decrypted_by: expected a list of trustee numbers")
+        items = get_list(o, "counts", where)
+        slots = list(tally_slots(ctx))
+        if len(items) != len(slots):
+            raise DecodeError(f"{where}.counts: expected {len(slots)} entries, got {len(items)}")
+        counts = []
+        for i, (slot, item) in enumerate(zip(slots, items)):
+            w = f"{where}.counts[{i}]"
+            item = obj(item, w)
+            only_keys(item, {"contest", "district", "option", "count"}, w)
+            found = (get_str(item, "contest", w), get_str(item, "district", w),
+                     get_str(item, "option", w))
+            if found != slot:
+                raise DecodeError(f"{w}: expected entry for {slot}, found {found}")
+            counts.append((slot, get_int(item, "count", w)))
+        result = cls(tuple(by), tuple(counts))
+        if o.get("totals") != result.totals():
+            raise DecodeError(f"{where}.totals: do not add up to the per-district counts")
+        return result
+
+
+def compute_result(
+    ctx: ElectionContext, tally: Tally, decryptions: Sequence[TrusteeDecryption]
+) -> Result:
+    """Combine verified decryptions of at least t trustees into counts.
+
+    Each count is recovered by a discrete log bounded by the ballots counted in its district.
+    """
+    by = sorted({d.trustee for d in decryptions})
+    if len(by) != len(decryptions):
+        raise ProtocolError("a trustee's decryption is given twice")
+    if len(by) < ctx.threshold:
+        raise ProtocolError(
+            f"{len(by)} trustee decryption(s) given, at least {ctx.threshold} are needed"
+        )
+    counts = []
+    for i, (slot, ct) in enumerate(tally.ciphertexts):
+        shares = [d.shares[i][1] for d in decryptions]
+        # The tally starts from Enc(0; 1), so it decrypts to the count directly.
+        plain = ct.beta / combine(shares)
+        bound = tally.counted_in(slot[1])
+        try:
+            counts.append((slot, discrete_log(plain, bound)))
+        except ProtocolError:
+            raise ProtocolError(
+                f"contest {slot[0]!r}, district {slot[1]!r}, option {slot[2]!r}: the decryption "
+                f"is not a count between 0 and {bound}"
+            ) from None
+    return Result(tuple(by), tuple(counts))

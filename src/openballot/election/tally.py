@@ -1,0 +1,132 @@
+"""The encrypted tally: per contest, per district of the contest, per option, the product of
+the ciphertexts of the ballots that count.
+
+Every accumulator starts from (g, K), the public encryption of 0 with randomness 1, so that no
+tally ciphertext is ever the identity, even in a district where nobody voted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from openballot.crypto.elgamal import Ciphertext
+from openballot.crypto.group import G
+from openballot.election.ballot import EncryptedBallot, ciphertext_from_json
+from openballot.election.context import ElectionContext
+from openballot.errors import DecodeError
+from openballot.jsonfields import get_int, get_list, get_obj, get_str, obj, only_keys
+
+__all__ = ["Slot", "Tally", "TallyBuilder", "tally_slots"]
+
+#: (contest id, district id, option id)
+Slot = tuple[str, str, str]
+
+
+def tally_slots(ctx: ElectionContext) -> Iterator[Slot]:
+    for contest in ctx.manifest.contests:
+        for district in contest.districts:
+            for option in contest.options:
+                yield contest.id, district, option.id
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """What the trustees decrypt, bound to the ballot log it was computed from."""
+
+    log_size: int
+    log_root: bytes
+    counted: tuple[tuple[str, int], ...]  # ballots counted per district, in manifest order
+    ciphertexts: tuple[tuple[Slot, Ciphertext], ...]
+
+    def counted_in(self, district: str) -> int:
+        return dict(self.counted)[district]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ballot_log": {"size": self.log_size, "root": self.log_root.hex()},
+            "counted": dict(self.counted),
+            "ciphertexts": [
+                {"contest": c, "district": d, "option": o, **ct.to_json()}
+                for (c, d, o), ct in self.ciphertexts
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, value: Any, ctx: ElectionContext, where: str = "tally") -> Tally:
+        o = obj(value, where)
+        only_keys(o, {"ballot_log", "counted", "ciphertexts"}, where)
+        log = get_obj(o, "ballot_log", where)
+        size = get_int(log, "size", f"{where}.ballot_log")
+        root_hex = get_str(log, "root", f"{where}.ballot_log")
+        try:
+            root = bytes.fromhex(root_hex)
+        except ValueError:
+            raise DecodeError(f"{where}.ballot_log.root: not hexadecimal") from None
+        if len(root) != 32:
+            raise DecodeError(f"{where}.ballot_log.root: expected 32 bytes")
+        counted_o = get_obj(o, "counted", where)
+        counted = []
+        for d in ctx.manifest.district_ids():
+            counted.append((d, get_int(counted_o, d, f"{where}.counted")))
+        only_keys(counted_o, set(ctx.manifest.district_ids()), f"{where}.counted")
+        items = get_list(o, "ciphertexts", where)
+        slots = list(tally_slots(ctx))
+        if len(items) != len(slots):
+            raise DecodeError(f"{where}.ciphertexts: expected {len(slots)} entries, got {len(items)}")
+        cts = []
+        for i, (slot, item) in enumerate(zip(slots, items)):
+            w = f"{where}.ciphertexts[{i}]"
+            item = obj(item, w)
+            only_keys(item, {"contest", "district", "option", "alpha", "beta"}, w)
+            found = (get_str(item, "contest", w), get_str(item, "district", w),
+                     get_str(item, "option", w))
+            if found != slot:
+                raise DecodeError(f"{w}: expected entry for {slot}, found {found}")
+            cts.append((slot, ciphertext_from_json(item, w)))
+        return cls(size, root, tuple(counted), tuple(cts))
+
+
+class TallyBuilder:
+    """Accumulates counted ballots; `remove` takes back a ballot that a re-vote superseded."""
+
+    def __init__(self, ctx: ElectionContext) -> None:
+        self._ctx = ctx
+        start = Ciphertext(G, ctx.joint_key)
+        self._acc: dict[Slot, Ciphertext] = {slot: start for slot in tally_slots(ctx)}
+        self._counted: dict[str, int] = {d: 0 for d in ctx.manifest.district_ids()}
+
+    def add(self, ballot: EncryptedBallot) -> None:
+        for contest in ballot.contests:
+            for s in contest.selections:
+                slot = (contest.contest_id, ballot.district, s.option_id)
+                self._acc[slot] = self._acc[slot] * s.ciphertext
+        self._counted[ballot.district] += 1
+
+    def remove(self, ballot: EncryptedBallot) -> None:
+        for contest in ballot.contests:
+            for s in contest.selections:
+                slot = (contest.contest_id, ballot.district, s.option_id)
+                acc = self._acc[slot]
+                self._acc[slot] = Ciphertext(acc.alpha / s.ciphertext.alpha,
+                                             acc.beta / s.ciphertext.beta)
+        self._counted[ballot.district] -= 1
+
+    def merge(self, products: dict[Slot, Ciphertext], counted: dict[str, int]) -> None:
+        """Fold in partial products computed elsewhere (another process, another machine)."""
+        for slot, ct in products.items():
+            self._acc[slot] = self._acc[slot] * ct
+        for d, n in counted.items():
+            self._counted[d] += n
+
+    def total_counted(self) -> int:
+        return sum(self._counted.values())
+
+    def finish(self, log_size: int, log_root: bytes) -> Tally:
+        return Tally(
+            log_size,
+            log_root,
+            tuple((d, self._counted[d]) for d in self._ctx.manifest.district_ids()),
+            tuple((slot, self._acc[slot]) for slot in tally_slots(self._ctx)),
+        )

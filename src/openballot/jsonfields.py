@@ -1,0 +1,59 @@
+"""Typed access to fields of parsed JSON, with errors that name the field.
+
+Used by every `from_json`: a record that a stranger hands us is parsed before it is trusted,
+and a wrong field is reported as ``ballot.contests[2].selections[0].alpha: expected a string``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from openballot.errors import DecodeError
+
+__all__ = ["obj", "get", "get_str", "get_int", "get_list", "get_obj", "only_keys"]
+
+
+def obj(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise DecodeError(f"{where}: expected an object, got {type(value).__name__}")
+    return value
+
+
+def get(o: dict[str, Any], key: str, where: str) -> Any:
+    if key not in o:
+        raise DecodeError(f"{where}: missing field {key!r}")
+    return o[key]
+
+
+def get_str(o: dict[str, Any], key: str, where: str) -> str:
+    v = get(o, key, where)
+    if not isinstance(v, str):
+        raise DecodeError(f"{where}.{key}: expected a string, got {type(v).__name__}")
+    return v
+
+
+def get_int(o: dict[str, Any], key: str, where: str, minimum: int = 0) -> int:
+    v = get(o, key, where)
+    if not isinstance(v, int) or isinstance(v, bool):
+        raise DecodeError(f"{where}.{key}: expected an integer, got {type(v).__name__}")
+    if v < minimum:
+        raise DecodeError(f"{where}.{key}: expected at least {minimum}, got {v}")
+    return v
+
+
+def get_list(o: dict[str, Any], key: str, where: str) -> list[Any]:
+    v = get(o, key, where)
+    if not isinstance(v, list):
+        raise DecodeError(f"{where}.{key}: expected a list, got {type(v).__name__}")
+    return v
+
+
+def get_obj(o: dict[str, Any], key: str, where: str) -> dict[str, Any]:
+    return obj(get(o, key, where), f"{where}.{key}")
+
+
+def only_keys(o: dict[str, Any], allowed: set[str], where: str) -> None:
+    """Refuse unknown fields: a verifier that ignores them would let data hide in a record."""
+    extra = sorted(set(o) - allowed)
+    if extra:
+        raise DecodeError(f"{where}: unexpected field {extra[0]!r}")

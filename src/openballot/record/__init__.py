@@ -1,0 +1,1 @@
+"""The election record: its files, the ballot log and its Merkle tree (RFC 9162 hashing)."""

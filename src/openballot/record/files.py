@@ -1,0 +1,88 @@
+"""Reading and writing record files: atomic JSON, durable appends, errors that name the file."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from openballot.errors import RecordError
+
+__all__ = ["read_json", "write_json", "append_line", "iter_lines", "json_bytes"]
+
+
+def json_bytes(value: Any, pretty: bool = True) -> bytes:
+    if pretty:
+        return (json.dumps(value, indent=2, ensure_ascii=False) + "\n").encode()
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def read_json(path: Path) -> Any:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise RecordError(f"{path}: file is missing") from None
+    except OSError as exc:
+        raise RecordError(f"{path}: cannot read ({exc.strerror})") from None
+    try:
+        return json.loads(data)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise RecordError(f"{path}: not valid JSON ({exc})") from None
+
+
+def write_json(path: Path, value: Any, private: bool = False) -> None:
+    """Write whole or not at all: a crash leaves the old file or the new one, never half.
+    Private files (trustee and voter secrets) are created with mode 0600."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600 if private else 0o644)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(json_bytes(value))
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def append_line(path: Path, line: bytes) -> int:
+    """Append one line durably under an exclusive lock; returns its 1-based line number."""
+    if b"\n" in line:
+        raise ValueError("a record line cannot contain a newline")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+b") as f:
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+        try:
+            f.seek(0)
+            count = 0
+            last = b"\n"
+            for raw in f:
+                count += 1
+                last = raw[-1:]
+            if count and last != b"\n":
+                raise RecordError(f"{path}: line {count} is truncated (no newline at the end)")
+            f.write(line + b"\n")
+            f.flush()
+            os.fsync(f.fileno())
+        finally:
+            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+    return count + 1
+
+
+def iter_lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    """Yield (line number, line without its newline), streaming. A last line without a newline
+    means the file was cut short, which is reported rather than read as a whole line."""
+    try:
+        f = open(path, "rb")
+    except FileNotFoundError:
+        raise RecordError(f"{path}: file is missing") from None
+    with f:
+        for number, raw in enumerate(f, start=1):
+            if not raw.endswith(b"\n"):
+                raise RecordError(f"{path}: line {number} is truncated (no newline at the end)")
+            yield number, raw[:-1]

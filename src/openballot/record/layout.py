@@ -1,0 +1,147 @@
+"""The election record directory (docs/record.md): where each public message lives, and
+loaders that decode them without verifying anything (`openballot.verify` does that)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from openballot.crypto.keyceremony import Complaint, EncryptedShare, TrusteePublicKey
+from openballot.errors import DecodeError, RecordError
+from openballot.jsonfields import get_int, get_list, get_str, obj
+from openballot.record.files import read_json, write_json
+
+__all__ = ["FORMAT", "VERSION", "RecordLayout"]
+
+FORMAT = "openballot-record"
+VERSION = 1
+
+T = TypeVar("T")
+
+
+def decoded(path: Path, value: Any, decode: Callable[[Any], T]) -> T:
+    """Run a decoder, reporting a bad field as a RecordError that names the file."""
+    try:
+        return decode(value)
+    except DecodeError as exc:
+        raise RecordError(f"{path.name}: {exc}") from None
+
+
+@dataclass(frozen=True)
+class RecordLayout:
+    root: Path
+
+    @property
+    def record_file(self) -> Path:
+        return self.root / "record.json"
+
+    @property
+    def manifest(self) -> Path:
+        return self.root / "manifest.json"
+
+    @property
+    def ceremony(self) -> Path:
+        return self.root / "ceremony"
+
+    def trustee_key(self, index: int) -> Path:
+        return self.ceremony / f"trustee-{index}.json"
+
+    def shares(self, sender: int) -> Path:
+        return self.ceremony / f"shares-{sender}.json"
+
+    def complaints(self, accuser: int) -> Path:
+        return self.ceremony / f"complaints-{accuser}.json"
+
+    @property
+    def credentials(self) -> Path:
+        return self.root / "credentials.json"
+
+    @property
+    def election(self) -> Path:
+        return self.root / "election.json"
+
+    @property
+    def ballots(self) -> Path:
+        return self.root / "ballots.jsonl"
+
+    @property
+    def tally(self) -> Path:
+        return self.root / "tally.json"
+
+    @property
+    def decryptions(self) -> Path:
+        return self.root / "decryptions"
+
+    def decryption(self, trustee: int) -> Path:
+        return self.decryptions / f"trustee-{trustee}.json"
+
+    @property
+    def result(self) -> Path:
+        return self.root / "result.json"
+
+    # --- writing -------------------------------------------------------------------------
+
+    def create(self) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        write_json(self.record_file, {"format": FORMAT, "version": VERSION})
+
+    # --- reading (unverified) ------------------------------------------------------------
+
+    def check_format(self) -> None:
+        if not self.root.is_dir():
+            raise RecordError(f"{self.root}: not a record directory")
+        o = read_json(self.record_file)
+        where = "record.json"
+        try:
+            o = obj(o, where)
+            fmt = get_str(o, "format", where)
+            version = get_int(o, "version", where)
+        except DecodeError as exc:
+            raise RecordError(str(exc)) from None
+        if fmt != FORMAT:
+            raise RecordError(f"record.json.format: expected {FORMAT!r}, got {fmt!r}")
+        if version != VERSION:
+            raise RecordError(f"record.json.version: this verifier reads version {VERSION}, got {version}")
+
+    def read_unverified_trustees(self) -> tuple[TrusteePublicKey, ...]:
+        paths = sorted(self.ceremony.glob("trustee-*.json"), key=_index_of)
+        if not paths:
+            raise RecordError(f"{self.ceremony}: no trustee public keys (trustee-N.json)")
+        keys = []
+        for p in paths:
+            key = decoded(p, read_json(p), lambda v, p=p: TrusteePublicKey.from_json(v))
+            if key.index != _index_of(p):
+                raise RecordError(f"{p.name}: holds trustee {key.index}")
+            keys.append(key)
+        return tuple(keys)
+
+    def read_unverified_shares(self, sender: int) -> tuple[EncryptedShare, ...]:
+        p = self.shares(sender)
+        value = read_json(p)
+
+        def decode(v: Any) -> tuple[EncryptedShare, ...]:
+            items = get_list(obj(v, "shares"), "shares", "shares")
+            return tuple(EncryptedShare.from_json(s) for s in items)
+
+        return decoded(p, value, decode)
+
+    def read_unverified_complaints(self) -> tuple[Complaint, ...]:
+        found = []
+        for p in sorted(self.ceremony.glob("complaints-*.json"), key=_index_of):
+            value = read_json(p)
+
+            def decode(v: Any) -> list[Complaint]:
+                items = get_list(obj(v, "complaints"), "complaints", "complaints")
+                return [Complaint.from_json(c) for c in items]
+
+            found.extend(decoded(p, value, decode))
+        return tuple(found)
+
+
+def _index_of(path: Path) -> int:
+    try:
+        return int(path.stem.rsplit("-", 1)[1])
+    except (IndexError, ValueError):
+        raise RecordError(f"{path.name}: file name does not end in a trustee number") from None

@@ -1,0 +1,35 @@
+"""What the verifier found: one finding per failed check, each with a stable check id."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = ["Finding", "Report"]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    check: str  # stable id, e.g. "ballot.proof", listed in docs/record.md
+    where: str  # the object: file, line, tracker, trustee, contest
+    message: str
+
+    def __str__(self) -> str:
+        return f"[{self.check}] {self.where}: {self.message}"
+
+
+@dataclass
+class Report:
+    findings: list[Finding] = field(default_factory=list)
+    ballots_checked: int = 0
+    cast: int = 0
+    audited: int = 0
+    counted: int = 0
+    superseded: int = 0
+    checks_run: list[str] = field(default_factory=list)
+
+    def add(self, check: str, where: str, message: str) -> None:
+        self.findings.append(Finding(check, where, message))
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings

@@ -1,0 +1,234 @@
+"""`verify_record`: every check of docs/record.md over a record directory, as findings.
+
+A record that cannot be read at all (missing file, not JSON, wrong format version, a bad field
+in the manifest, the trustee keys or the credential list) raises RecordError; everything else
+that is wrong becomes a finding, and the verifier goes on to report all of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from openballot.crypto.keyceremony import Complaint, TrusteePublicKey, check_public_keys
+from openballot.election.context import ElectionContext, ceremony_context
+from openballot.election.credentials import CredentialList
+from openballot.election.decryption import (
+    Result,
+    TrusteeDecryption,
+    compute_result,
+    verify_trustee_decryption,
+)
+from openballot.election.manifest import Manifest
+from openballot.election.tally import Tally
+from openballot.errors import DecodeError, OpenBallotError, RecordError
+from openballot.jsonfields import get_int, obj
+from openballot.record.files import read_json
+from openballot.record.layout import RecordLayout, decoded
+from openballot.verify.ballot_pass import check_ballot_log
+from openballot.verify.findings import Report
+
+__all__ = ["verify_record", "load_context"]
+
+
+def load_context(layout: RecordLayout, report: Report | None = None) -> ElectionContext:
+    """Read the election's fixed part and derive its context. With a report, failing ceremony
+    checks become findings; without one, they raise."""
+    layout.check_format()
+    manifest = decoded(layout.manifest, read_json(layout.manifest), Manifest.from_json)
+    trustees = layout.read_unverified_trustees()
+    credentials = decoded(
+        layout.credentials, read_json(layout.credentials),
+        lambda v: CredentialList.from_json(v, manifest.district_ids()),
+    )
+    summary = read_json(layout.election)
+    threshold = decoded(layout.election, summary,
+                        lambda v: get_int(obj(v, "election.json"), "threshold", "election.json", 1))
+    _check_ceremony(layout, manifest, trustees, threshold, report)
+    ctx = ElectionContext.create(manifest, threshold, trustees, credentials, check=False)
+    try:
+        ctx.check_summary(summary)
+    except DecodeError as exc:
+        if report is None:
+            raise RecordError(str(exc)) from None
+        report.add("election.summary", "election.json", str(exc))
+    return ctx
+
+
+def _check_ceremony(
+    layout: RecordLayout,
+    manifest: Manifest,
+    trustees: tuple[TrusteePublicKey, ...],
+    threshold: int,
+    report: Report | None,
+) -> None:
+    def fail(check: str, where: str, message: str) -> None:
+        if report is None:
+            raise RecordError(f"{where}: {message}")
+        report.add(check, where, message)
+
+    n = len(trustees)
+    try:
+        check_public_keys(trustees, threshold)
+    except OpenBallotError as exc:
+        fail("ceremony.trustees", "ceremony", str(exc))
+        return
+    context = ceremony_context(manifest, n, threshold)
+    for t in trustees:
+        try:
+            t.verify(context, threshold)
+        except OpenBallotError as exc:
+            fail("ceremony.trustee-proof", f"trustee {t.index}", str(exc))
+    shares_by_sender = {}
+    for t in trustees:
+        try:
+            shares = layout.read_unverified_shares(t.index)
+        except RecordError as exc:
+            fail("ceremony.shares", f"trustee {t.index}", str(exc))
+            continue
+        recipients = sorted(s.recipient for s in shares)
+        expected = [j.index for j in trustees if j.index != t.index]
+        if recipients != expected or any(s.sender != t.index for s in shares):
+            fail("ceremony.shares", f"trustee {t.index}",
+                 f"shares should go from trustee {t.index} to trustees {expected}, found {recipients}")
+        shares_by_sender[t.index] = {s.recipient: s for s in shares}
+    try:
+        complaints: tuple[Complaint, ...] = layout.read_unverified_complaints()
+    except RecordError as exc:
+        fail("ceremony.complaint", "ceremony", str(exc))
+        return
+    for c in complaints:
+        where = f"complaint by trustee {c.accuser} against trustee {c.accused}"
+        share = shares_by_sender.get(c.accused, {}).get(c.accuser)
+        if share is None:
+            fail("ceremony.complaint", where, "names a share that is not in the record")
+            continue
+        try:
+            reason = c.verify(share, trustees, context)
+        except OpenBallotError as exc:
+            fail("ceremony.complaint", where, f"invalid complaint: {exc}")
+            continue
+        fail("ceremony.complaint", where,
+             f"justified ({reason}): the key ceremony failed and the election key is not sound")
+
+
+def verify_record(
+    root: Path,
+    workers: int | None = None,
+    on_start: Callable[[int], None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> Report:
+    """Verify the record at `root`. `on_start(total_lines)` and `on_progress(lines)` let a
+    caller draw a progress bar; nothing here prints."""
+    layout = RecordLayout(root)
+    report = Report()
+    ctx = load_context(layout, report)
+    report.checks_run += ["record.format", "manifest", "ceremony", "credentials", "election.summary"]
+
+    if on_start:
+        on_start(_count_lines(layout.ballots))
+    summary = check_ballot_log(ctx, layout.ballots, workers, on_progress)
+    for check, where, message in summary.outcomes_with_errors:
+        report.add(check, where, message)
+    report.ballots_checked = summary.log_size
+    report.cast, report.audited = summary.cast, summary.audited
+    report.counted, report.superseded = summary.counted, summary.superseded
+    report.checks_run += ["ballots"]
+    tally = summary.builder.finish(summary.log_size, summary.log_root)
+
+    if not layout.tally.exists():
+        report.add("tally.missing", "tally.json", "the record has no tally")
+        return report
+    _compare_tally(ctx, tally, read_json(layout.tally), report)
+
+    decryptions = _read_decryptions(ctx, tally, layout, report)
+    if not layout.result.exists():
+        report.add("result.missing", "result.json", "the record has no result")
+        return report
+    _compare_result(ctx, tally, decryptions, read_json(layout.result), report)
+    report.checks_run += ["tally", "decryptions", "result"]
+    return report
+
+
+def _count_lines(path: Path) -> int:
+    if not path.exists():
+        return 0
+    with open(path, "rb") as f:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
+
+
+def _compare_tally(ctx: ElectionContext, mine: Tally, value: Any, report: Report) -> None:
+    try:
+        theirs = Tally.from_json(value, ctx)
+    except DecodeError as exc:
+        report.add("tally.decode", "tally.json", str(exc))
+        return
+    if (theirs.log_size, theirs.log_root) != (mine.log_size, mine.log_root):
+        report.add("tally.ballot-log", "tally.json",
+                   f"tally is of a ballot log of {theirs.log_size} lines with root "
+                   f"{theirs.log_root.hex()[:16]}…, but ballots.jsonl has {mine.log_size} lines "
+                   f"with root {mine.log_root.hex()[:16]}…")
+    for (d, n_theirs), (_, n_mine) in zip(theirs.counted, mine.counted):
+        if n_theirs != n_mine:
+            report.add("tally.counted", f"tally.json district {d!r}",
+                       f"says {n_theirs} ballots counted, the ballot log gives {n_mine}")
+    for (slot, ct_theirs), (_, ct_mine) in zip(theirs.ciphertexts, mine.ciphertexts):
+        if ct_theirs != ct_mine:
+            report.add("tally.aggregate",
+                       f"tally.json contest {slot[0]!r} district {slot[1]!r} option {slot[2]!r}",
+                       "ciphertext is not the product of the counted ballots")
+
+
+def _read_decryptions(
+    ctx: ElectionContext, tally: Tally, layout: RecordLayout, report: Report
+) -> list[TrusteeDecryption]:
+    good = []
+    paths = sorted(layout.decryptions.glob("trustee-*.json")) if layout.decryptions.exists() else []
+    for p in paths:
+        where = f"decryptions/{p.name}"
+        try:
+            dec = TrusteeDecryption.from_json(read_json(p), ctx, where)
+        except (DecodeError, RecordError) as exc:
+            report.add("decryption.decode", where, str(exc))
+            continue
+        if p.name != f"trustee-{dec.trustee}.json":
+            report.add("decryption.decode", where, f"holds trustee {dec.trustee}")
+            continue
+        try:
+            verify_trustee_decryption(ctx, tally, dec)
+        except OpenBallotError as exc:
+            report.add("decryption.proof", where, str(exc))
+            continue
+        good.append(dec)
+    return good
+
+
+def _compare_result(
+    ctx: ElectionContext,
+    tally: Tally,
+    decryptions: list[TrusteeDecryption],
+    value: Any,
+    report: Report,
+) -> None:
+    try:
+        theirs = Result.from_json(value, ctx)
+    except DecodeError as exc:
+        report.add("result.decode", "result.json", str(exc))
+        return
+    used = [d for d in decryptions if d.trustee in theirs.decrypted_by]
+    if len(used) != len(theirs.decrypted_by):
+        report.add("result.decrypted-by", "result.json",
+                   f"names trustees {list(theirs.decrypted_by)}, but valid decryptions exist only "
+                   f"from {[d.trustee for d in decryptions]}")
+        return
+    try:
+        mine = compute_result(ctx, tally, used)
+    except OpenBallotError as exc:
+        report.add("result.decryption", "result.json", str(exc))
+        return
+    for (slot, n_theirs), (_, n_mine) in zip(theirs.counts, mine.counts):
+        if n_theirs != n_mine:
+            report.add("result.count",
+                       f"result.json contest {slot[0]!r} district {slot[1]!r} option {slot[2]!r}",
+                       f"says {n_theirs}, the decryption gives {n_mine}")
