@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from openballot.crypto.discrete_log import discrete_log
 from openballot.crypto.elgamal import ZERO, Ciphertext, encrypt, g_pow_int, product
-from openballot.crypto.group import IDENTITY, L, Element, G, Scalar, g_pow
+from openballot.crypto.group import IDENTITY, Element, G, L, Scalar, g_pow
 from openballot.errors import ProtocolError
 
 SECRET = Scalar(0x0123456789ABCDEF_FEDCBA9876543210)

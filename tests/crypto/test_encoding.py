@@ -103,7 +103,9 @@ DISTINCT_PAIRS: list[tuple[Any, Any]] = [
 ]
 
 
-@pytest.mark.parametrize("a,b", DISTINCT_PAIRS, ids=[f"pair{i}" for i in range(len(DISTINCT_PAIRS))])
+@pytest.mark.parametrize(
+    "a,b", DISTINCT_PAIRS, ids=[f"pair{i}" for i in range(len(DISTINCT_PAIRS))]
+)
 def test_distinct_values_distinct_encodings(a: Any, b: Any) -> None:
     assert encode(a) != encode(b)
 

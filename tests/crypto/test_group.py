@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from openballot.crypto.group import (
     GROUP_NAME,
     IDENTITY,
-    L,
     Element,
     G,
+    L,
     Scalar,
     element_from_uniform_bytes,
     g_pow,
@@ -83,7 +83,7 @@ def test_group_order_constant() -> None:
 
 def test_generator_is_rfc_b() -> None:
     assert G.hex() == MULTIPLES[1] == VECTORS["generator"]
-    assert G == Element.decode(bytes.fromhex(MULTIPLES[1]))
+    assert Element.decode(bytes.fromhex(MULTIPLES[1])) == G
     assert g_pow(Scalar(1)) == G
 
 

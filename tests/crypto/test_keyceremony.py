@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from openballot.crypto.encoding import digest, encode
+from openballot.crypto.encoding import digest, encode, hash_to_scalar
 from openballot.crypto.group import IDENTITY, Element, G, L, Scalar, g_pow, random_scalar
 from openballot.crypto.keyceremony import (
     REASON_MISMATCH,
@@ -136,7 +136,8 @@ def test_check_share_accepts_exactly_the_committed_value(
 
 
 def _key(c: Ceremony, index: int) -> TrusteePublicKey:
-    return c.public_keys[index - 1]
+    key: TrusteePublicKey = c.public_keys[index - 1]
+    return key
 
 
 def test_altered_commitment_is_caught(ceremony: Factory) -> None:
@@ -258,6 +259,27 @@ def test_share_encryption_follows_the_documented_construction(ceremony: Factory)
     )
 
 
+def test_proof_challenges_hash_the_documented_statements(ceremony: Factory) -> None:
+    """Recompute each challenge from the statement listed in docs/protocol.md."""
+    c = ceremony(3, 2)
+    pk = _key(c, 2)
+    p = pk.communication_proof
+    h = g_pow(p.response) * pk.communication_key**p.challenge
+    statement = (c.context, 2, "Trustee 2")
+    expected = hash_to_scalar("ceremony/communication-key", statement, pk.communication_key, h)
+    assert expected == p.challenge
+    for k, (a, p) in enumerate(zip(pk.commitments, pk.coefficient_proofs, strict=True)):
+        h = g_pow(p.response) * a**p.challenge
+        assert hash_to_scalar("ceremony/coefficient", (c.context, 2, k), a, h) == p.challenge
+    bad, complaint = _justified(c)
+    p_j, e, z = _key(c, 3).communication_key, bad.ephemeral, complaint.shared_secret
+    cp = complaint.proof
+    a = g_pow(cp.response) * p_j**cp.challenge
+    b = e**cp.response * z**cp.challenge
+    claim = (c.context, 3, 2, bad.ciphertext)
+    assert hash_to_scalar("ceremony/complaint", claim, p_j, e, z, a, b) == cp.challenge
+
+
 def test_decrypt_share_roundtrip(ceremony: Factory) -> None:
     c = ceremony(3, 2)
     for sender in c.secrets:
@@ -309,9 +331,14 @@ def test_encrypt_shares_checks_keys_and_own_secret(ceremony: Factory) -> None:
     c = ceremony(3, 2)
     with pytest.raises(ProofError, match="trustee 1"):
         encrypt_shares(c.secrets[0], c.public_keys, WRONG_CONTEXT)
-    stranger, _ = generate_trustee(1, "Stranger", 2, c.context)
-    with pytest.raises(ProtocolError, match="trustee 1: published public key does not match"):
-        encrypt_shares(stranger, c.public_keys, c.context)
+    own = c.secrets[0]
+    strangers = [
+        replace(own, communication_secret=random_scalar()),
+        replace(own, coefficients=(own.coefficients[0], random_scalar())),
+    ]
+    for stranger in strangers:
+        with pytest.raises(ProtocolError, match="trustee 1: published public key does not match"):
+            encrypt_shares(stranger, c.public_keys, c.context)
 
 
 # --- receiving shares and complaints --------------------------------------------------------
@@ -500,10 +527,10 @@ PUBLIC_KEY_CASES: list[tuple[list[str | int], Any, str]] = [
     (
         ["coefficient_proofs", 0, "response"],
         NON_CANONICAL_SCALAR,
-        "coefficient_proofs[0]: response: not canonical",
+        "coefficient_proofs[0].response: not canonical",
     ),
-    (["coefficient_proofs", 1], None, "trustee 2: coefficient_proofs[1]: expected a JSON"),
-    (["communication_proof", "challenge"], _DELETE, "communication_proof: challenge: missing"),
+    (["coefficient_proofs", 1], None, "trustee 2: coefficient_proofs[1]: expected an object"),
+    (["communication_proof", "challenge"], _DELETE, "communication_proof: missing field 'challenge'"),
     (["coefficient_proofs"], [], "trustee 2: 2 commitments but 0 coefficient proofs"),
     (["index"], "2", "trustee public key: index: expected an integer, got str"),
     (["index"], True, "trustee public key: index: expected an integer, got bool"),
@@ -558,7 +585,7 @@ def test_encrypted_share_from_json_rejects(
 COMPLAINT_CASES: list[tuple[list[str | int], Any, str]] = [
     (["shared_secret"], "00" * 32, "complaint by trustee 3 against trustee 2: shared_secret: is"),
     (["shared_secret"], "NEG", "shared_secret: not a canonical ristretto255 encoding"),
-    (["proof", "response"], NON_CANONICAL_SCALAR, "against trustee 2: proof: response: not can"),
+    (["proof", "response"], NON_CANONICAL_SCALAR, "against trustee 2: proof.response: not can"),
     (["proof"], _DELETE, "complaint: proof: missing"),
     (["accused"], 3, "trustee 3 cannot complain about itself"),
     (["accuser"], None, "complaint: accuser: expected an integer, got NoneType"),

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from openballot.crypto.elgamal import Ciphertext, encrypt, g_pow_int
 from openballot.crypto.encoding import Encodable, hash_to_scalar
-from openballot.crypto.group import IDENTITY, L, Element, G, Scalar, g_pow, random_scalar
+from openballot.crypto.group import IDENTITY, Element, G, L, Scalar, g_pow, random_scalar
 from openballot.crypto.proofs import ChaumPedersenProof, RangeProof, SchnorrProof
 from openballot.errors import ProofError
 
@@ -52,20 +52,29 @@ def test_schnorr_matches_documented_algorithm() -> None:
     assert proof.to_json() == {"challenge": c.hex(), "response": (w - c * X).hex()}
 
 
-SCHNORR_CHANGES: dict[str, Callable[[SchnorrProof], tuple[str, Encodable, Element, SchnorrProof]]] = {
-    "tag": lambda p: ("OpenBallot/test/other", CONTEXT, PUBLIC, p),
-    "context": lambda p: (TAG_S, OTHER_CONTEXT, PUBLIC, p),
-    "context-empty": lambda p: (TAG_S, [], PUBLIC, p),
-    "public": lambda p: (TAG_S, CONTEXT, PUBLIC * G, p),
-    "public-generator": lambda p: (TAG_S, CONTEXT, G, p),
-    "public-identity": lambda p: (TAG_S, CONTEXT, IDENTITY, p),
-    "challenge": lambda p: (TAG_S, CONTEXT, PUBLIC, replace(p, challenge=p.challenge + ONE)),
-    "response": lambda p: (TAG_S, CONTEXT, PUBLIC, replace(p, response=p.response + ONE)),
-    "challenge-zero": lambda p: (TAG_S, CONTEXT, PUBLIC, replace(p, challenge=Scalar(0))),
-    "response-zero": lambda p: (TAG_S, CONTEXT, PUBLIC, replace(p, response=Scalar(0))),
-    "both-zero": lambda p: (TAG_S, CONTEXT, PUBLIC, SchnorrProof(Scalar(0), Scalar(0))),
-    "swapped": lambda p: (TAG_S, CONTEXT, PUBLIC, SchnorrProof(p.response, p.challenge)),
-    "negated": lambda p: (TAG_S, CONTEXT, PUBLIC, SchnorrProof(-p.challenge, -p.response)),
+SchnorrArgs = tuple[str, Encodable, Element, SchnorrProof]
+
+
+def _schnorr(
+    p: SchnorrProof, *, tag: str = TAG_S, context: Encodable = CONTEXT, public: Element = PUBLIC
+) -> SchnorrArgs:
+    return tag, context, public, p
+
+
+SCHNORR_CHANGES: dict[str, Callable[[SchnorrProof], SchnorrArgs]] = {
+    "tag": lambda p: _schnorr(p, tag="OpenBallot/test/other"),
+    "context": lambda p: _schnorr(p, context=OTHER_CONTEXT),
+    "context-empty": lambda p: _schnorr(p, context=[]),
+    "public": lambda p: _schnorr(p, public=PUBLIC * G),
+    "public-generator": lambda p: _schnorr(p, public=G),
+    "public-identity": lambda p: _schnorr(p, public=IDENTITY),
+    "challenge": lambda p: _schnorr(replace(p, challenge=p.challenge + ONE)),
+    "response": lambda p: _schnorr(replace(p, response=p.response + ONE)),
+    "challenge-zero": lambda p: _schnorr(replace(p, challenge=Scalar(0))),
+    "response-zero": lambda p: _schnorr(replace(p, response=Scalar(0))),
+    "both-zero": lambda p: _schnorr(SchnorrProof(Scalar(0), Scalar(0))),
+    "swapped": lambda p: _schnorr(SchnorrProof(p.response, p.challenge)),
+    "negated": lambda p: _schnorr(SchnorrProof(-p.challenge, -p.response)),
 }
 
 
@@ -109,27 +118,34 @@ def test_chaum_pedersen_matches_documented_algorithm() -> None:
 
 
 CPArgs = tuple[str, Encodable, Element, Element, Element, ChaumPedersenProof]
+
+
+def _cp(
+    p: ChaumPedersenProof,
+    *,
+    tag: str = TAG_CP,
+    context: Encodable = CONTEXT,
+    public: Element = PUBLIC,
+    base: Element = BASE,
+    image: Element = IMAGE,
+) -> CPArgs:
+    return tag, context, public, base, image, p
+
+
 CP_CHANGES: dict[str, Callable[[ChaumPedersenProof], CPArgs]] = {
-    "tag": lambda p: ("OpenBallot/test/other", CONTEXT, PUBLIC, BASE, IMAGE, p),
-    "context": lambda p: (TAG_CP, OTHER_CONTEXT, PUBLIC, BASE, IMAGE, p),
-    "public": lambda p: (TAG_CP, CONTEXT, PUBLIC * G, BASE, IMAGE, p),
-    "base": lambda p: (TAG_CP, CONTEXT, PUBLIC, BASE * G, IMAGE, p),
-    "base-generator": lambda p: (TAG_CP, CONTEXT, PUBLIC, G, IMAGE, p),
-    "image": lambda p: (TAG_CP, CONTEXT, PUBLIC, BASE, IMAGE * G, p),
-    "image-identity": lambda p: (TAG_CP, CONTEXT, PUBLIC, BASE, IDENTITY, p),
-    "public-image-swapped": lambda p: (TAG_CP, CONTEXT, IMAGE, BASE, PUBLIC, p),
-    "challenge": lambda p: (
-        TAG_CP, CONTEXT, PUBLIC, BASE, IMAGE, replace(p, challenge=p.challenge + ONE)
-    ),
-    "response": lambda p: (
-        TAG_CP, CONTEXT, PUBLIC, BASE, IMAGE, replace(p, response=p.response + ONE)
-    ),
-    "both-zero": lambda p: (
-        TAG_CP, CONTEXT, PUBLIC, BASE, IMAGE, ChaumPedersenProof(Scalar(0), Scalar(0))
-    ),
-    "swapped": lambda p: (
-        TAG_CP, CONTEXT, PUBLIC, BASE, IMAGE, ChaumPedersenProof(p.response, p.challenge)
-    ),
+    "tag": lambda p: _cp(p, tag="OpenBallot/test/other"),
+    "context": lambda p: _cp(p, context=OTHER_CONTEXT),
+    "public": lambda p: _cp(p, public=PUBLIC * G),
+    "base": lambda p: _cp(p, base=BASE * G),
+    "base-generator": lambda p: _cp(p, base=G),
+    "image": lambda p: _cp(p, image=IMAGE * G),
+    "image-identity": lambda p: _cp(p, image=IDENTITY),
+    "public-image-swapped": lambda p: _cp(p, public=IMAGE, image=PUBLIC),
+    "challenge": lambda p: _cp(replace(p, challenge=p.challenge + ONE)),
+    "response": lambda p: _cp(replace(p, response=p.response + ONE)),
+    "challenge-zero": lambda p: _cp(replace(p, challenge=Scalar(0))),
+    "both-zero": lambda p: _cp(ChaumPedersenProof(Scalar(0), Scalar(0))),
+    "swapped": lambda p: _cp(ChaumPedersenProof(p.response, p.challenge)),
 }
 
 
@@ -210,7 +226,7 @@ def _branch(key: Element, ct: Ciphertext, j: int, c: Scalar, v: Scalar) -> tuple
 def _statement_hash(s: Statement, proof: RangeProof) -> Scalar:
     commitments = [
         _branch(s.key, s.ciphertext, j, c, v)
-        for j, c, v in zip(range(s.low, s.high + 1), proof.challenges, proof.responses)
+        for j, c, v in zip(range(s.low, s.high + 1), proof.challenges, proof.responses, strict=True)
     ]
     alpha, beta = s.ciphertext.alpha, s.ciphertext.beta
     return hash_to_scalar(s.tag, s.context, s.key, alpha, beta, s.low, s.high, commitments)
@@ -260,7 +276,9 @@ def test_range_zero_simulated_challenge_verifies(low: int, high: int, m: int) ->
     statement.verify(proof)
     # And only one zero among several simulated branches.
     if len(others) > 1:
-        statement, proof = _handmade(low, high, m, random_scalar(), {others[0]: simulated[others[0]]})
+        statement, proof = _handmade(
+            low, high, m, random_scalar(), {others[0]: simulated[others[0]]}
+        )
         statement.verify(proof)
 
 

@@ -47,7 +47,9 @@ def random_choices(manifest: Manifest, district: str, rng: random.Random) -> dic
 def run_demo(voters: int, record: Path, workers: int | None, out: Console) -> None:
     if record.exists():
         if not (record / "record.json").exists():
-            raise steps.RecordError(f"{record}: exists and is not a record; choose another --record")
+            raise steps.RecordError(
+                f"{record}: exists and is not a record; choose another --record"
+            )
         shutil.rmtree(record)
     rng = random.Random()
     with tempfile.TemporaryDirectory(prefix="openballot-demo-secrets-") as tmp:
@@ -59,16 +61,21 @@ def run_demo(voters: int, record: Path, workers: int | None, out: Console) -> No
         for i in range(1, len(TRUSTEES) + 1):
             steps.trustee_exchange(record, secrets_dir / f"trustee-{i}.secret.json")
         for i in range(1, len(TRUSTEES) + 1):
-            steps.trustee_finish(record, secrets_dir / f"trustee-{i}.secret.json",
-                                 secrets_dir / f"trustee-{i}.share.json")
+            steps.trustee_finish(
+                record,
+                secrets_dir / f"trustee-{i}.secret.json",
+                secrets_dir / f"trustee-{i}.share.json",
+            )
         out.print(f"key ceremony: {len(TRUSTEES)} trustees, threshold 2, no complaints")
         north = voters - voters // 2
         issued = steps.generate_credentials(
             record, {"north": north, "south": voters - north}, secrets_dir / "codes.json"
         )
         ctx = steps.open_election(record)
-        out.print(f"{len(issued)} credentials published; election open "
-                  f"(fingerprint {ctx.fingerprint.hex()[:16]}…)")
+        out.print(
+            f"{len(issued)} credentials published; election open "
+            f"(fingerprint {ctx.fingerprint.hex()[:16]}…)"
+        )
         box = BallotBox(RecordLayout(record), ctx)
         audits = revotes = 0
         with Progress(console=out, transient=True) as progress:
@@ -76,15 +83,18 @@ def run_demo(voters: int, record: Path, workers: int | None, out: Console) -> No
             for district, code in issued:
                 if rng.random() < 0.05:
                     ballot, opening = steps.encrypt_vote(
-                        ctx, code, district, random_choices(manifest, district, rng))
+                        ctx, code, district, random_choices(manifest, district, rng)
+                    )
                     box.audit(ballot, opening)
                     audits += 1
-                ballot, _ = steps.encrypt_vote(ctx, code, district,
-                                               random_choices(manifest, district, rng))
+                ballot, _ = steps.encrypt_vote(
+                    ctx, code, district, random_choices(manifest, district, rng)
+                )
                 box.cast(ballot)
                 if rng.random() < 0.1:
-                    ballot, _ = steps.encrypt_vote(ctx, code, district,
-                                                   random_choices(manifest, district, rng))
+                    ballot, _ = steps.encrypt_vote(
+                        ctx, code, district, random_choices(manifest, district, rng)
+                    )
                     box.cast(ballot)
                     revotes += 1
                 progress.advance(task)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -21,8 +20,12 @@ from openballot.verify.verifier import verify_record
 
 __all__ = ["app", "run"]
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="OpenBallot: end-to-end verifiable elections.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="OpenBallot: end-to-end verifiable elections.",
+)
 election_app = typer.Typer(no_args_is_help=True, help="Election authority: create and open.")
 trustee_app = typer.Typer(no_args_is_help=True, help="Trustees: key ceremony and decryption.")
 credentials_app = typer.Typer(no_args_is_help=True, help="Credential authority.")
@@ -197,15 +200,24 @@ def verify(
     record: Annotated[Path, typer.Argument(help="The election record directory.")],
     workers: Annotated[int, typer.Option(min=0, help="Processes; 0 = all cores.")] = 0,
 ) -> None:
-    """Re-check the whole election from its record. Exit 0: all holds; 1: failures; 2: unreadable."""
-    progress = Progress(TextColumn("verifying ballots"), BarColumn(), MofNCompleteColumn(),
-                        TimeRemainingColumn(), console=err, transient=True,
-                        disable=not err.is_terminal)
+    """Re-check the whole election from its record.
+
+    Exit 0: everything holds; 1: failures, one line each; 2: the record cannot be read."""
+    progress = Progress(
+        TextColumn("verifying ballots"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
     task = progress.add_task("ballots", total=None)
     try:
         with progress:
             report = verify_record(
-                record, workers or None,
+                record,
+                workers or None,
                 on_start=lambda total: progress.update(task, total=total),
                 on_progress=lambda n: progress.advance(task, n),
             )
@@ -214,15 +226,24 @@ def verify(
         raise typer.Exit(2) from None
     for finding in report.findings:
         out.print(f"FAIL {finding}", markup=False, highlight=False)
-    summary = (f"{report.ballots_checked} ballot log lines: {report.cast} cast, "
-               f"{report.audited} audited, {report.superseded} superseded by a re-vote, "
-               f"{report.counted} counted")
+    summary = (
+        f"{report.ballots_checked} ballot log lines: {report.cast} cast, "
+        f"{report.audited} audited, {report.superseded} superseded by a re-vote, "
+        f"{report.counted} counted"
+    )
     if report.ok:
-        out.print(f"record verified: {summary}; every proof, signature, tally, decryption "
-                  "and result holds", markup=False, highlight=False)
+        out.print(
+            f"record verified: {summary}; every proof, signature, tally, decryption "
+            "and result holds",
+            markup=False,
+            highlight=False,
+        )
         return
-    out.print(f"record NOT verified: {len(report.findings)} failure(s); {summary}",
-              markup=False, highlight=False)
+    out.print(
+        f"record NOT verified: {len(report.findings)} failure(s); {summary}",
+        markup=False,
+        highlight=False,
+    )
     raise typer.Exit(1)
 
 
@@ -245,4 +266,4 @@ def run() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(run())
+    run()

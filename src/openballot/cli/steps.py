@@ -22,7 +22,12 @@ from openballot.crypto.keyceremony import (
 )
 from openballot.election.ballot import BallotOpening, EncryptedBallot, encrypt_ballot
 from openballot.election.context import ElectionContext, ceremony_context
-from openballot.election.credentials import CredentialList, credential_secret, new_code, public_credential
+from openballot.election.credentials import (
+    CredentialList,
+    credential_secret,
+    new_code,
+    public_credential,
+)
 from openballot.election.decryption import (
     Result,
     TrusteeDecryption,
@@ -124,12 +129,18 @@ def trustee_finish(record: Path, secret_file: Path, share_file: Path) -> Trustee
     manifest, n, t = _parameters(layout)
     secret = _read_secret(secret_file)
     keys = _all_keys(layout, n)
-    mine = [s for k in keys if k.index != secret.index
-            for s in layout.read_unverified_shares(k.index) if s.recipient == secret.index]
+    mine = [
+        s
+        for k in keys
+        if k.index != secret.index
+        for s in layout.read_unverified_shares(k.index)
+        if s.recipient == secret.index
+    ]
     share, complaints = receive_shares(secret, keys, mine, ceremony_context(manifest, n, t))
     if share is None:
-        write_json(layout.complaints(secret.index),
-                   {"complaints": [c.to_json() for c in complaints]})
+        write_json(
+            layout.complaints(secret.index), {"complaints": [c.to_json() for c in complaints]}
+        )
         accused = ", ".join(str(c.accused) for c in complaints)
         raise ProtocolError(f"shares from trustee(s) {accused} are bad; complaints published")
     write_json(share_file, {"election": manifest.election_id, **share.to_json()}, private=True)
@@ -172,8 +183,11 @@ def open_election(record: Path) -> ElectionContext:
     complaints = layout.read_unverified_complaints()
     if complaints:
         raise ProtocolError("the key ceremony has complaints; it must be run again")
-    credentials = decoded(layout.credentials, read_json(layout.credentials),
-                          lambda v: CredentialList.from_json(v, manifest.district_ids()))
+    credentials = decoded(
+        layout.credentials,
+        read_json(layout.credentials),
+        lambda v: CredentialList.from_json(v, manifest.district_ids()),
+    )
     ctx = ElectionContext.create(manifest, t, keys, credentials)
     write_json(layout.election, ctx.summary_json())
     return ctx
@@ -199,7 +213,9 @@ def cast_file(record: Path, ballot_file: Path) -> Receipt:
     return BallotBox(RecordLayout(record), ctx).cast(ballot)
 
 
-def compute_tally(record: Path, workers: int | None = None) -> tuple[Tally, list[tuple[str, str, str]]]:
+def compute_tally(
+    record: Path, workers: int | None = None
+) -> tuple[Tally, list[tuple[str, str, str]]]:
     """Close the election: tally the ballots that count. Ballots that fail a check are left
     out and reported (a board never accepts them; their presence means tampering)."""
     layout = RecordLayout(record)

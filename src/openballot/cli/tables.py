@@ -12,8 +12,10 @@ __all__ = ["result_table"]
 
 def result_table(manifest: Manifest, result: Result, language: str = "en") -> Table:
     districts = manifest.district_ids()
-    table = Table(title=f"{manifest.title.get(language)} — result (decrypted by trustees "
-                        f"{', '.join(map(str, result.decrypted_by))})")
+    table = Table(
+        title=f"{manifest.title.get(language)} — result (decrypted by trustees "
+        f"{', '.join(map(str, result.decrypted_by))})"
+    )
     table.add_column("contest")
     table.add_column("option")
     for d in districts:

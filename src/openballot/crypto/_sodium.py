@@ -44,7 +44,12 @@ _ffi.cdef(
 
 
 def _load() -> Any:
-    names = [ctypes.util.find_library("sodium"), "libsodium.so.23", "libsodium.so", "libsodium.dylib"]
+    names = [
+        ctypes.util.find_library("sodium"),
+        "libsodium.so.23",
+        "libsodium.so",
+        "libsodium.dylib",
+    ]
     last: OSError | None = None
     for name in names:
         if not name:

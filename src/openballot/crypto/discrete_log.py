@@ -28,9 +28,9 @@ def discrete_log(target: Element, bound: int) -> int:
     giant = g_pow(Scalar.of(step))
     acc = target
     for i in range(step + 1):
-        j = baby.get(acc.data)
-        if j is not None:
-            m = i * step + j
+        found = baby.get(acc.data)
+        if found is not None:
+            m = i * step + found
             if m <= bound:
                 return m
         acc = acc / giant

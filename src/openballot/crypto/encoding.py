@@ -18,16 +18,16 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from typing import Final, TypeAlias, Union
+from typing import Final, TypeAlias
 
-from openballot.crypto.group import L, Element, Scalar
+from openballot.crypto.group import Element, L, Scalar
 
 __all__ = ["PROTOCOL_ID", "Encodable", "encode", "digest", "hash_to_scalar"]
 
 #: Prefixed to every hash; a new protocol version changes it.
 PROTOCOL_ID: Final = b"OpenBallot/1"
 
-Encodable: TypeAlias = Union[bytes, str, int, Element, Scalar, Sequence["Encodable"]]
+Encodable: TypeAlias = bytes | str | int | Element | Scalar | Sequence["Encodable"]
 
 
 def _frame(b: bytes) -> bytes:

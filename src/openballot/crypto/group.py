@@ -99,7 +99,9 @@ class Element:
         a public key, a commitment or an ElGamal alpha equal to it has no business in a record."""
         if len(data) != 32:
             raise DecodeError(f"{what}: expected 32 bytes, got {len(data)}")
-        if not _sodium.is_valid_point(data):
+        # RFC 9496 decoding fails for any value >= p, so for the top bit set; libsodium
+        # 1.0.18 ignores that bit, so it is checked here.
+        if data[31] & 0x80 or not _sodium.is_valid_point(data):
             raise DecodeError(f"{what}: not a canonical ristretto255 encoding")
         if not allow_identity and data == _IDENTITY_BYTES:
             raise DecodeError(f"{what}: is the identity element")

@@ -3,9 +3,9 @@
 n trustees with indices 1..n and a threshold t (1 <= t <= n). Trustee i
 
 1. draws a communication key sk_i (P_i = g^sk_i) and a polynomial
-   P_i(x) = a_{i,0} + a_{i,1}·x + ... + a_{i,t-1}·x^{t-1}, and publishes P_i, the commitments
+   f_i(x) = a_{i,0} + a_{i,1}·x + ... + a_{i,t-1}·x^{t-1}, and publishes P_i, the commitments
    A_{i,k} = g^{a_{i,k}} and a Schnorr proof of knowledge for each (`generate_trustee`);
-2. sends every other trustee j the share s_{i,j} = P_i(j), encrypted to P_j (`encrypt_shares`);
+2. sends every other trustee j the share s_{i,j} = f_i(j), encrypted to P_j (`encrypt_shares`);
 3. on receiving its shares, checks each against the sender's commitments; it either keeps
    x_j = Σ_i s_{i,j} or publishes complaints (`receive_shares`). A complaint reveals the
    Diffie–Hellman value of one share with a Chaum–Pedersen proof, so that anyone can decrypt
@@ -15,9 +15,10 @@ The joint key is K = Π_i A_{i,0} = g^{Σ_i a_{i,0}}, and trustee j's public sha
 X_j = Π_i Π_k A_{i,k}^(j^k) = g^{x_j}; any t of the x_j recover Σ_i a_{i,0} by Lagrange
 interpolation (see `openballot.crypto.threshold`).
 
-This module only decides whether a message is valid. What happens after a justified
-complaint (in OpenBallot: the ceremony restarts without the accused trustee) and after an
-unfounded one is the election layer's business.
+This module only decides whether a message is valid. x_j always sums the shares of all n
+trustees, so a justified complaint cannot be absorbed by dropping the accused: the ceremony
+has to be run again (without that trustee). That, and what to do about an unfounded
+complaint, is the election layer's business.
 """
 
 from __future__ import annotations
@@ -71,8 +72,8 @@ MAX_INDEX: Final = 2**64 - 1
 # Every AEAD key is derived from a fresh ephemeral E and used for exactly one message,
 # so a constant nonce never repeats under the same key.
 _NONCE: Final = bytes(12)
-_TAG_BYTES: Final = 16
-_SHARE_CIPHERTEXT_BYTES: Final = 32 + _TAG_BYTES
+_AEAD_TAG_BYTES: Final = 16
+_SHARE_CIPHERTEXT_BYTES: Final = 32 + _AEAD_TAG_BYTES
 
 #: What `Complaint.verify` returns for a justified complaint.
 REASON_UNDECRYPTABLE: Final = "share does not decrypt"
@@ -114,7 +115,7 @@ class TrusteeSecret:
                 raise ValueError(f"coefficients[{k}] is zero")
 
     def share_for(self, recipient: int) -> Scalar:
-        """s_{i,j} = P_i(j), the share for trustee `recipient`."""
+        """s_{i,j} = f_i(j), the share for trustee `recipient`."""
         _check_index(recipient, "recipient")
         return _evaluate(self.coefficients, recipient)
 
@@ -233,11 +234,14 @@ class TrusteePublicKey:
         what = f"trustee {index}"
         name = _str(d["name"], f"{what}: name")
         key = _element(d["communication_key"], f"{what}: communication_key")
-        key_proof = _schnorr(d["communication_proof"], f"{what}: communication_proof")
+        key_proof = SchnorrProof.from_json(d["communication_proof"], f"{what}: communication_proof")
         items = _list(d["commitments"], f"{what}: commitments")
         commitments = tuple(_element(v, f"{what}: commitments[{k}]") for k, v in enumerate(items))
         items = _list(d["coefficient_proofs"], f"{what}: coefficient_proofs")
-        proofs = tuple(_schnorr(v, f"{what}: coefficient_proofs[{k}]") for k, v in enumerate(items))
+        proofs = tuple(
+            SchnorrProof.from_json(v, f"{what}: coefficient_proofs[{k}]")
+            for k, v in enumerate(items)
+        )
         return _build(what, lambda: cls(index, name, key, key_proof, commitments, proofs))
 
 
@@ -310,10 +314,10 @@ def verify_public_keys(
 class EncryptedShare:
     """The share s_{sender,recipient}, encrypted to the recipient's communication key.
 
-    E = g^e for a fresh e, Z = P_recipient^e; key = first 32 bytes of
-    digest(TAG_SHARE_KEY, context, sender, recipient, E, P_recipient, Z); `ciphertext` is
-    ChaCha20-Poly1305 under that key with a zero nonce and associated data
-    encode((context, sender, recipient)) of the share's 32-byte scalar encoding.
+    E = g^e for a fresh e, Z = P_recipient^e, and key = the first 32 bytes of
+    digest(TAG_SHARE_KEY, context, sender, recipient, E, P_recipient, Z). `ciphertext` (48
+    bytes) is the ChaCha20-Poly1305 encryption under that key of the share's 32-byte scalar
+    encoding, with a 12-byte zero nonce and associated data encode((context, sender, recipient)).
     """
 
     sender: int
@@ -506,7 +510,7 @@ class Complaint:
         accused = _index(d["accused"], "complaint: accused")
         what = f"complaint by trustee {accuser} against trustee {accused}"
         z = _element(d["shared_secret"], f"{what}: shared_secret")
-        proof = _chaum_pedersen(d["proof"], f"{what}: proof")
+        proof = ChaumPedersenProof.from_json(d["proof"], f"{what}: proof")
         return _build(what, lambda: cls(accuser, accused, z, proof))
 
 
@@ -836,20 +840,6 @@ def _hex_bytes(value: object, length: int, what: str) -> bytes:
     if len(text) != 2 * length or not set(text) <= _HEX_DIGITS:
         raise DecodeError(f"{what}: expected {2 * length} lowercase hex characters")
     return bytes.fromhex(text)
-
-
-def _schnorr(value: object, what: str) -> SchnorrProof:
-    d = _object(value, ("challenge", "response"), what)
-    return SchnorrProof(
-        _scalar(d["challenge"], f"{what}: challenge"), _scalar(d["response"], f"{what}: response")
-    )
-
-
-def _chaum_pedersen(value: object, what: str) -> ChaumPedersenProof:
-    d = _object(value, ("challenge", "response"), what)
-    return ChaumPedersenProof(
-        _scalar(d["challenge"], f"{what}: challenge"), _scalar(d["response"], f"{what}: response")
-    )
 
 
 _T = TypeVar("_T")

@@ -9,11 +9,13 @@ recomputes the commitments and then the challenge. Notation follows docs/protoco
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from openballot.crypto.elgamal import Ciphertext, g_pow_int
 from openballot.crypto.encoding import Encodable, hash_to_scalar
 from openballot.crypto.group import Element, Scalar, g_pow, random_scalar
 from openballot.errors import ProofError
+from openballot.jsonfields import get, get_list, obj, only_keys
 
 __all__ = ["SchnorrProof", "ChaumPedersenProof", "RangeProof"]
 
@@ -43,6 +45,15 @@ class SchnorrProof:
 
     def to_json(self) -> dict[str, str]:
         return {"challenge": self.challenge.hex(), "response": self.response.hex()}
+
+    @classmethod
+    def from_json(cls, value: Any, where: str = "proof") -> SchnorrProof:
+        o = obj(value, where)
+        only_keys(o, {"challenge", "response"}, where)
+        return cls(
+            Scalar.from_hex(get(o, "challenge", where), f"{where}.challenge"),
+            Scalar.from_hex(get(o, "response", where), f"{where}.response"),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +90,15 @@ class ChaumPedersenProof:
 
     def to_json(self) -> dict[str, str]:
         return {"challenge": self.challenge.hex(), "response": self.response.hex()}
+
+    @classmethod
+    def from_json(cls, value: Any, where: str = "proof") -> ChaumPedersenProof:
+        o = obj(value, where)
+        only_keys(o, {"challenge", "response"}, where)
+        return cls(
+            Scalar.from_hex(get(o, "challenge", where), f"{where}.challenge"),
+            Scalar.from_hex(get(o, "response", where), f"{where}.response"),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,13 +164,14 @@ class RangeProof:
         size = high - low + 1
         if len(self.challenges) != size or len(self.responses) != size:
             raise ProofError(
-                f"{tag}: expected {size} branches for [{low}, {high}], "
-                f"got {len(self.challenges)}"
+                f"{tag}: expected {size} branches for [{low}, {high}], got {len(self.challenges)}"
             )
         alpha, beta = ciphertext.alpha, ciphertext.beta
         commitments = [
             _branch_commitments(key, alpha, beta, j, c_j, v_j)
-            for j, c_j, v_j in zip(range(low, high + 1), self.challenges, self.responses)
+            for j, c_j, v_j in zip(
+                range(low, high + 1), self.challenges, self.responses, strict=False
+            )
         ]
         c = hash_to_scalar(tag, context, key, alpha, beta, low, high, commitments)
         total = Scalar(0)
@@ -164,6 +185,17 @@ class RangeProof:
             "challenges": [c.hex() for c in self.challenges],
             "responses": [v.hex() for v in self.responses],
         }
+
+    @classmethod
+    def from_json(cls, value: Any, where: str = "proof") -> RangeProof:
+        o = obj(value, where)
+        only_keys(o, {"challenges", "responses"}, where)
+        challenges = get_list(o, "challenges", where)
+        responses = get_list(o, "responses", where)
+        return cls(
+            tuple(Scalar.from_hex(c, f"{where}.challenges[{i}]") for i, c in enumerate(challenges)),
+            tuple(Scalar.from_hex(v, f"{where}.responses[{i}]") for i, v in enumerate(responses)),
+        )
 
 
 def _branch_commitments(

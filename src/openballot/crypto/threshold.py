@@ -21,7 +21,6 @@ from openballot.crypto.keyceremony import (
     TrusteePublicKey,
     TrusteeShare,
     _build,
-    _chaum_pedersen,
     _check_element,
     _check_index,
     _check_type,
@@ -87,7 +86,7 @@ class DecryptionShare:
         trustee = _index(d["trustee"], "decryption share: trustee")
         what = f"decryption share of trustee {trustee}"
         share = _element(d["share"], f"{what}: share")
-        proof = _chaum_pedersen(d["proof"], f"{what}: proof")
+        proof = ChaumPedersenProof.from_json(d["proof"], f"{what}: proof")
         return _build(what, lambda: cls(trustee, share, proof))
 
 

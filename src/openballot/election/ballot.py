@@ -32,7 +32,6 @@ __all__ = [
     "verify_ballot",
     "verify_opening",
     "ciphertext_from_json",
-    "range_proof_from_json",
 ]
 
 SELECTION_TAG = "ballot/selection"
@@ -75,8 +74,13 @@ class EncryptedBallot:
                 [
                     c.contest_id,
                     [
-                        [s.option_id, s.ciphertext.alpha, s.ciphertext.beta,
-                         list(s.proof.challenges), list(s.proof.responses)]
+                        [
+                            s.option_id,
+                            s.ciphertext.alpha,
+                            s.ciphertext.beta,
+                            list(s.proof.challenges),
+                            list(s.proof.responses),
+                        ]
                         for s in c.selections
                     ],
                     list(c.proof.challenges),
@@ -101,7 +105,11 @@ class EncryptedBallot:
                 {
                     "contest": c.contest_id,
                     "selections": [
-                        {"option": s.option_id, **s.ciphertext.to_json(), "proof": s.proof.to_json()}
+                        {
+                            "option": s.option_id,
+                            **s.ciphertext.to_json(),
+                            "proof": s.proof.to_json(),
+                        }
                         for s in c.selections
                     ],
                     "proof": c.proof.to_json(),
@@ -126,27 +134,26 @@ class EncryptedBallot:
                 ws = f"{w}.selections[{k}]"
                 s = obj(s, ws)
                 only_keys(s, {"option", "alpha", "beta", "proof"}, ws)
-                selections.append(EncryptedSelection(
-                    get_str(s, "option", ws),
-                    ciphertext_from_json(s, ws),
-                    range_proof_from_json(get_obj(s, "proof", ws), f"{ws}.proof"),
-                ))
-            contests.append(EncryptedContest(
-                get_str(c, "contest", w),
-                tuple(selections),
-                range_proof_from_json(get_obj(c, "proof", w), f"{w}.proof"),
-            ))
-        sig = get_obj(o, "signature", where)
-        only_keys(sig, {"challenge", "response"}, f"{where}.signature")
+                selections.append(
+                    EncryptedSelection(
+                        get_str(s, "option", ws),
+                        ciphertext_from_json(s, ws),
+                        RangeProof.from_json(get_obj(s, "proof", ws), f"{ws}.proof"),
+                    )
+                )
+            contests.append(
+                EncryptedContest(
+                    get_str(c, "contest", w),
+                    tuple(selections),
+                    RangeProof.from_json(get_obj(c, "proof", w), f"{w}.proof"),
+                )
+            )
         return cls(
             election,
             get_str(o, "district", where),
             Element.from_hex(o.get("credential"), f"{where}.credential"),
             tuple(contests),
-            SchnorrProof(
-                Scalar.from_hex(sig.get("challenge"), f"{where}.signature.challenge"),
-                Scalar.from_hex(sig.get("response"), f"{where}.signature.response"),
-            ),
+            SchnorrProof.from_json(get_obj(o, "signature", where), f"{where}.signature"),
         )
 
 
@@ -196,17 +203,9 @@ def ciphertext_from_json(o: dict[str, Any], where: str) -> Ciphertext:
     )
 
 
-def range_proof_from_json(o: dict[str, Any], where: str) -> RangeProof:
-    only_keys(o, {"challenges", "responses"}, where)
-    challenges = get_list(o, "challenges", where)
-    responses = get_list(o, "responses", where)
-    return RangeProof(
-        tuple(Scalar.from_hex(c, f"{where}.challenges[{i}]") for i, c in enumerate(challenges)),
-        tuple(Scalar.from_hex(v, f"{where}.responses[{i}]") for i, v in enumerate(responses)),
-    )
-
-
-def _selection_context(ctx: ElectionContext, credential: Element, contest: str, option: str) -> Encodable:
+def _selection_context(
+    ctx: ElectionContext, credential: Element, contest: str, option: str
+) -> Encodable:
     return [ctx.fingerprint, credential, contest, option]
 
 
@@ -233,7 +232,9 @@ def encrypt_ballot(
     style = _style(ctx, district)
     unknown = set(choices) - {c.id for c in style}
     if unknown:
-        raise ProtocolError(f"contest {sorted(unknown)[0]!r} is not on the ballot of district {district!r}")
+        raise ProtocolError(
+            f"contest {sorted(unknown)[0]!r} is not on the ballot of district {district!r}"
+        )
     contests = []
     openings = []
     for contest in style:
@@ -253,8 +254,14 @@ def encrypt_ballot(
             r = random_scalar()
             ct = encrypt(ctx.joint_key, m, r)
             proof = RangeProof.prove(
-                SELECTION_TAG, _selection_context(ctx, credential, contest.id, option.id),
-                ctx.joint_key, ct, 0, 1, m, r,
+                SELECTION_TAG,
+                _selection_context(ctx, credential, contest.id, option.id),
+                ctx.joint_key,
+                ct,
+                0,
+                1,
+                m,
+                r,
             )
             selections.append(EncryptedSelection(option.id, ct, proof))
             opening.append((m, r))
@@ -263,13 +270,20 @@ def encrypt_ballot(
             total_r = total_r + r
         total = product(s.ciphertext for s in selections)
         contest_proof = RangeProof.prove(
-            CONTEST_TAG, _contest_context(ctx, credential, contest.id), ctx.joint_key, total,
-            contest.min_selections, contest.max_selections, len(chosen), total_r,
+            CONTEST_TAG,
+            _contest_context(ctx, credential, contest.id),
+            ctx.joint_key,
+            total,
+            contest.min_selections,
+            contest.max_selections,
+            len(chosen),
+            total_r,
         )
         contests.append(EncryptedContest(contest.id, tuple(selections), contest_proof))
         openings.append(tuple(opening))
-    unsigned = EncryptedBallot(ctx.fingerprint, district, credential, tuple(contests),
-                               SchnorrProof(Scalar(0), Scalar(0)))
+    unsigned = EncryptedBallot(
+        ctx.fingerprint, district, credential, tuple(contests), SchnorrProof(Scalar(0), Scalar(0))
+    )
     signature = SchnorrProof.prove(
         SIGNATURE_TAG, _signature_context(unsigned.body_encoding()), credential_secret
     )
@@ -295,35 +309,50 @@ def verify_ballot(ctx: ElectionContext, ballot: EncryptedBallot) -> None:
     want = [c.id for c in style]
     if got != want:
         raise ProtocolError(
-            f"wrong ballot style for district {ballot.district!r}: expected contests {want}, got {got}"
+            f"wrong ballot style for district {ballot.district!r}: "
+            f"expected contests {want}, got {got}"
         )
     key = ctx.joint_key
-    for contest, enc in zip(style, ballot.contests):
+    for contest, enc in zip(style, ballot.contests, strict=False):
         options = [s.option_id for s in enc.selections]
         if options != list(contest.option_ids()):
             raise ProtocolError(
-                f"contest {contest.id!r}: expected options {list(contest.option_ids())}, got {options}"
+                f"contest {contest.id!r}: expected options {list(contest.option_ids())}, "
+                f"got {options}"
             )
         for s in enc.selections:
             try:
-                s.proof.verify(SELECTION_TAG,
-                               _selection_context(ctx, ballot.credential, contest.id, s.option_id),
-                               key, s.ciphertext, 0, 1)
+                s.proof.verify(
+                    SELECTION_TAG,
+                    _selection_context(ctx, ballot.credential, contest.id, s.option_id),
+                    key,
+                    s.ciphertext,
+                    0,
+                    1,
+                )
             except ProofError:
                 raise ProofError(
-                    f"contest {contest.id!r}, option {s.option_id!r}: proof that the selection is 0 or 1 fails"
+                    f"contest {contest.id!r}, option {s.option_id!r}: "
+                    "proof that the selection is 0 or 1 fails"
                 ) from None
         try:
-            enc.proof.verify(CONTEST_TAG, _contest_context(ctx, ballot.credential, contest.id),
-                             key, enc.sum(), contest.min_selections, contest.max_selections)
+            enc.proof.verify(
+                CONTEST_TAG,
+                _contest_context(ctx, ballot.credential, contest.id),
+                key,
+                enc.sum(),
+                contest.min_selections,
+                contest.max_selections,
+            )
         except ProofError as exc:
             raise ProofError(
                 f"contest {contest.id!r}: proof that {contest.min_selections} to "
                 f"{contest.max_selections} options are chosen fails ({exc})"
             ) from None
     try:
-        ballot.signature.verify(SIGNATURE_TAG, _signature_context(ballot.body_encoding()),
-                                ballot.credential)
+        ballot.signature.verify(
+            SIGNATURE_TAG, _signature_context(ballot.body_encoding()), ballot.credential
+        )
     except ProofError:
         raise ProofError("credential signature fails") from None
 
@@ -335,10 +364,12 @@ def verify_opening(ctx: ElectionContext, ballot: EncryptedBallot, opening: Ballo
         raise ProtocolError(
             f"audit opening has {len(opening.contests)} contests, ballot has {len(ballot.contests)}"
         )
-    for enc, opened in zip(ballot.contests, opening.contests):
+    for enc, opened in zip(ballot.contests, opening.contests, strict=False):
         if len(opened) != len(enc.selections):
-            raise ProtocolError(f"contest {enc.contest_id!r}: audit opening has the wrong number of options")
-        for s, (m, r) in zip(enc.selections, opened):
+            raise ProtocolError(
+                f"contest {enc.contest_id!r}: audit opening has the wrong number of options"
+            )
+        for s, (m, r) in zip(enc.selections, opened, strict=False):
             if encrypt(ctx.joint_key, m, r) != s.ciphertext:
                 raise ProtocolError(
                     f"contest {enc.contest_id!r}, option {s.option_id!r}: "
@@ -347,4 +378,6 @@ def verify_opening(ctx: ElectionContext, ballot: EncryptedBallot, opening: Ballo
         contest = ctx.manifest.contest(enc.contest_id)
         chosen = sum(m for m, _ in opened)
         if not contest.min_selections <= chosen <= contest.max_selections:
-            raise ProtocolError(f"contest {enc.contest_id!r}: audit opening chooses {chosen} options")
+            raise ProtocolError(
+                f"contest {enc.contest_id!r}: audit opening chooses {chosen} options"
+            )

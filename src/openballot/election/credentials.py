@@ -68,7 +68,7 @@ class CredentialList:
 
     def __post_init__(self) -> None:
         seen: set[bytes] = set()
-        for district, creds in self.districts:
+        for _district, creds in self.districts:
             for c in creds:
                 if c.data in seen:
                     raise ProtocolError(f"credentials: {c.hex()} appears twice")
@@ -76,9 +76,12 @@ class CredentialList:
 
     @classmethod
     def of(cls, by_district: dict[str, list[Element]]) -> CredentialList:
-        return cls(tuple(
-            (d, tuple(sorted(creds, key=lambda e: e.data))) for d, creds in sorted(by_district.items())
-        ))
+        return cls(
+            tuple(
+                (d, tuple(sorted(creds, key=lambda e: e.data)))
+                for d, creds in sorted(by_district.items())
+            )
+        )
 
     def counts(self) -> dict[str, int]:
         return {d: len(c) for d, c in self.districts}
@@ -98,12 +101,14 @@ class CredentialList:
         return {"districts": {d: [c.hex() for c in creds] for d, creds in self.districts}}
 
     @classmethod
-    def from_json(cls, value: Any, district_ids: tuple[str, ...], where: str = "credentials") -> CredentialList:
+    def from_json(
+        cls, value: Any, district_ids: tuple[str, ...], where: str = "credentials"
+    ) -> CredentialList:
         o = obj(value, where)
         only_keys(o, {"districts"}, where)
         ds = obj(o.get("districts"), f"{where}.districts")
         by_district: dict[str, list[Element]] = {}
-        for d, creds in ds.items():
+        for d, _creds in ds.items():
             w = f"{where}.districts.{d}"
             if d not in district_ids:
                 raise DecodeError(f"{w}: unknown district")

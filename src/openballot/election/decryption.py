@@ -14,7 +14,7 @@ from typing import Any
 
 from openballot.crypto.discrete_log import discrete_log
 from openballot.crypto.encoding import Encodable
-from openballot.crypto.group import Element, Scalar
+from openballot.crypto.group import Element
 from openballot.crypto.keyceremony import TrusteeShare, public_share
 from openballot.crypto.proofs import ChaumPedersenProof
 from openballot.crypto.threshold import DecryptionShare, combine, partial_decrypt
@@ -47,14 +47,21 @@ class TrusteeDecryption:
         return {
             "trustee": self.trustee,
             "shares": [
-                {"contest": c, "district": d, "option": o, "share": s.share.hex(),
-                 "proof": s.proof.to_json()}
+                {
+                    "contest": c,
+                    "district": d,
+                    "option": o,
+                    "share": s.share.hex(),
+                    "proof": s.proof.to_json(),
+                }
                 for (c, d, o), s in self.shares
             ],
         }
 
     @classmethod
-    def from_json(cls, value: Any, ctx: ElectionContext, where: str = "decryption") -> TrusteeDecryption:
+    def from_json(
+        cls, value: Any, ctx: ElectionContext, where: str = "decryption"
+    ) -> TrusteeDecryption:
         o = obj(value, where)
         only_keys(o, {"trustee", "shares"}, where)
         trustee = get_int(o, "trustee", where, minimum=1)
@@ -63,32 +70,38 @@ class TrusteeDecryption:
         if len(items) != len(slots):
             raise DecodeError(f"{where}.shares: expected {len(slots)} entries, got {len(items)}")
         shares = []
-        for i, (slot, item) in enumerate(zip(slots, items)):
+        for i, (slot, item) in enumerate(zip(slots, items, strict=False)):
             w = f"{where}.shares[{i}]"
             item = obj(item, w)
             only_keys(item, {"contest", "district", "option", "share", "proof"}, w)
-            found = (get_str(item, "contest", w), get_str(item, "district", w),
-                     get_str(item, "option", w))
+            found = (
+                get_str(item, "contest", w),
+                get_str(item, "district", w),
+                get_str(item, "option", w),
+            )
             if found != slot:
                 raise DecodeError(f"{w}: expected entry for {slot}, found {found}")
-            proof = get_obj(item, "proof", w)
-            only_keys(proof, {"challenge", "response"}, f"{w}.proof")
-            shares.append((slot, DecryptionShare(
-                trustee,
-                Element.from_hex(item.get("share"), f"{w}.share"),
-                ChaumPedersenProof(
-                    Scalar.from_hex(proof.get("challenge"), f"{w}.proof.challenge"),
-                    Scalar.from_hex(proof.get("response"), f"{w}.proof.response"),
-                ),
-            )))
+            shares.append(
+                (
+                    slot,
+                    DecryptionShare(
+                        trustee,
+                        Element.from_hex(item.get("share"), f"{w}.share"),
+                        ChaumPedersenProof.from_json(get_obj(item, "proof", w), f"{w}.proof"),
+                    ),
+                )
+            )
         return cls(trustee, tuple(shares))
 
 
 def decrypt_tally(ctx: ElectionContext, tally: Tally, share: TrusteeShare) -> TrusteeDecryption:
-    return TrusteeDecryption(share.index, tuple(
-        (slot, partial_decrypt(share, ct, decryption_context(ctx, tally, slot)))
-        for slot, ct in tally.ciphertexts
-    ))
+    return TrusteeDecryption(
+        share.index,
+        tuple(
+            (slot, partial_decrypt(share, ct, decryption_context(ctx, tally, slot)))
+            for slot, ct in tally.ciphertexts
+        ),
+    )
 
 
 def verify_trustee_decryption(ctx: ElectionContext, tally: Tally, dec: TrusteeDecryption) -> None:
@@ -96,7 +109,7 @@ def verify_trustee_decryption(ctx: ElectionContext, tally: Tally, dec: TrusteeDe
     if dec.trustee not in indices:
         raise ProtocolError(f"trustee {dec.trustee}: not a trustee of this election")
     x_j = public_share(ctx.trustees, dec.trustee)
-    for (slot, ct), (slot2, s) in zip(tally.ciphertexts, dec.shares):
+    for (slot, ct), (slot2, s) in zip(tally.ciphertexts, dec.shares, strict=False):
         if slot != slot2 or s.trustee != dec.trustee:
             raise ProtocolError(f"trustee {dec.trustee}: shares out of order at {slot}")
         try:
@@ -124,8 +137,10 @@ class Result:
     def to_json(self) -> dict[str, Any]:
         return {
             "decrypted_by": list(self.decrypted_by),
-            "counts": [{"contest": c, "district": d, "option": o, "count": n}
-                       for (c, d, o), n in self.counts],
+            "counts": [
+                {"contest": c, "district": d, "option": o, "count": n}
+                for (c, d, o), n in self.counts
+            ],
             "totals": self.totals(),
         }
 
@@ -141,12 +156,15 @@ class Result:
         if len(items) != len(slots):
             raise DecodeError(f"{where}.counts: expected {len(slots)} entries, got {len(items)}")
         counts = []
-        for i, (slot, item) in enumerate(zip(slots, items)):
+        for i, (slot, item) in enumerate(zip(slots, items, strict=False)):
             w = f"{where}.counts[{i}]"
             item = obj(item, w)
             only_keys(item, {"contest", "district", "option", "count"}, w)
-            found = (get_str(item, "contest", w), get_str(item, "district", w),
-                     get_str(item, "option", w))
+            found = (
+                get_str(item, "contest", w),
+                get_str(item, "district", w),
+                get_str(item, "option", w),
+            )
             if found != slot:
                 raise DecodeError(f"{w}: expected entry for {slot}, found {found}")
             counts.append((slot, get_int(item, "count", w)))

@@ -169,8 +169,10 @@ class Manifest:
             d = obj(d, w)
             only_keys(d, {"id", "labels"}, w)
             districts.append(
-                District(_check_id(get_str(d, "id", w), f"{w}.id"),
-                         Labels.from_json(get_obj(d, "labels", w), f"{w}.labels"))
+                District(
+                    _check_id(get_str(d, "id", w), f"{w}.id"),
+                    Labels.from_json(get_obj(d, "labels", w), f"{w}.labels"),
+                )
             )
         district_ids = [d.id for d in districts]
         if not districts:
@@ -180,16 +182,19 @@ class Manifest:
         for i, c in enumerate(get_list(o, "contests", where)):
             w = f"{where}.contests[{i}]"
             c = obj(c, w)
-            only_keys(c, {"id", "labels", "districts", "min_selections", "max_selections",
-                          "options"}, w)
+            only_keys(
+                c, {"id", "labels", "districts", "min_selections", "max_selections", "options"}, w
+            )
             options = []
             for k, opt in enumerate(get_list(c, "options", w)):
                 wo = f"{w}.options[{k}]"
                 opt = obj(opt, wo)
                 only_keys(opt, {"id", "labels"}, wo)
                 options.append(
-                    Option(_check_id(get_str(opt, "id", wo), f"{wo}.id"),
-                           Labels.from_json(get_obj(opt, "labels", wo), f"{wo}.labels"))
+                    Option(
+                        _check_id(get_str(opt, "id", wo), f"{wo}.id"),
+                        Labels.from_json(get_obj(opt, "labels", wo), f"{wo}.labels"),
+                    )
                 )
             if not options:
                 raise DecodeError(f"{w}.options: at least one option is needed")
@@ -209,9 +214,14 @@ class Manifest:
                     f"and max_selections >= 1, got [{low}, {high}]"
                 )
             contests.append(
-                Contest(_check_id(get_str(c, "id", w), f"{w}.id"),
-                        Labels.from_json(get_obj(c, "labels", w), f"{w}.labels"),
-                        tuple(in_districts), low, high, tuple(options))
+                Contest(
+                    _check_id(get_str(c, "id", w), f"{w}.id"),
+                    Labels.from_json(get_obj(c, "labels", w), f"{w}.labels"),
+                    tuple(in_districts),
+                    low,
+                    high,
+                    tuple(options),
+                )
             )
         if not contests:
             raise DecodeError(f"{where}.contests: at least one contest is needed")

@@ -74,14 +74,19 @@ class Tally:
         items = get_list(o, "ciphertexts", where)
         slots = list(tally_slots(ctx))
         if len(items) != len(slots):
-            raise DecodeError(f"{where}.ciphertexts: expected {len(slots)} entries, got {len(items)}")
+            raise DecodeError(
+                f"{where}.ciphertexts: expected {len(slots)} entries, got {len(items)}"
+            )
         cts = []
-        for i, (slot, item) in enumerate(zip(slots, items)):
+        for i, (slot, item) in enumerate(zip(slots, items, strict=False)):
             w = f"{where}.ciphertexts[{i}]"
             item = obj(item, w)
             only_keys(item, {"contest", "district", "option", "alpha", "beta"}, w)
-            found = (get_str(item, "contest", w), get_str(item, "district", w),
-                     get_str(item, "option", w))
+            found = (
+                get_str(item, "contest", w),
+                get_str(item, "district", w),
+                get_str(item, "option", w),
+            )
             if found != slot:
                 raise DecodeError(f"{w}: expected entry for {slot}, found {found}")
             cts.append((slot, ciphertext_from_json(item, w)))
@@ -109,8 +114,9 @@ class TallyBuilder:
             for s in contest.selections:
                 slot = (contest.contest_id, ballot.district, s.option_id)
                 acc = self._acc[slot]
-                self._acc[slot] = Ciphertext(acc.alpha / s.ciphertext.alpha,
-                                             acc.beta / s.ciphertext.beta)
+                self._acc[slot] = Ciphertext(
+                    acc.alpha / s.ciphertext.alpha, acc.beta / s.ciphertext.beta
+                )
         self._counted[ballot.district] -= 1
 
     def merge(self, products: dict[Slot, Ciphertext], counted: dict[str, int]) -> None:

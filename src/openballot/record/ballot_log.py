@@ -39,8 +39,11 @@ def entry_line(entry: Entry) -> bytes:
     if isinstance(entry, CastEntry):
         value = {"type": "cast", "ballot": entry.ballot.to_json()}
     else:
-        value = {"type": "audit", "ballot": entry.ballot.to_json(),
-                 "opening": entry.opening.to_json()}
+        value = {
+            "type": "audit",
+            "ballot": entry.ballot.to_json(),
+            "opening": entry.opening.to_json(),
+        }
     return json_bytes(value, pretty=False)
 
 

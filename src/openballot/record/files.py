@@ -77,11 +77,9 @@ def append_line(path: Path, line: bytes) -> int:
 def iter_lines(path: Path) -> Iterator[tuple[int, bytes]]:
     """Yield (line number, line without its newline), streaming. A last line without a newline
     means the file was cut short, which is reported rather than read as a whole line."""
-    try:
-        f = open(path, "rb")
-    except FileNotFoundError:
-        raise RecordError(f"{path}: file is missing") from None
-    with f:
+    if not path.exists():
+        raise RecordError(f"{path}: file is missing")
+    with open(path, "rb") as f:
         for number, raw in enumerate(f, start=1):
             if not raw.endswith(b"\n"):
                 raise RecordError(f"{path}: line {number} is truncated (no newline at the end)")

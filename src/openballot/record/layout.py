@@ -103,7 +103,9 @@ class RecordLayout:
         if fmt != FORMAT:
             raise RecordError(f"record.json.format: expected {FORMAT!r}, got {fmt!r}")
         if version != VERSION:
-            raise RecordError(f"record.json.version: this verifier reads version {VERSION}, got {version}")
+            raise RecordError(
+                f"record.json.version: this verifier reads version {VERSION}, got {version}"
+            )
 
     def read_unverified_trustees(self) -> tuple[TrusteePublicKey, ...]:
         paths = sorted(self.ceremony.glob("trustee-*.json"), key=_index_of)
@@ -111,7 +113,7 @@ class RecordLayout:
             raise RecordError(f"{self.ceremony}: no trustee public keys (trustee-N.json)")
         keys = []
         for p in paths:
-            key = decoded(p, read_json(p), lambda v, p=p: TrusteePublicKey.from_json(v))
+            key = decoded(p, read_json(p), TrusteePublicKey.from_json)
             if key.index != _index_of(p):
                 raise RecordError(f"{p.name}: holds trustee {key.index}")
             keys.append(key)

@@ -84,11 +84,15 @@ def _check_chunk(
             if isinstance(entry, AuditEntry):
                 verify_opening(ctx, ballot, entry.opening)
         except OpenBallotError as exc:
-            outcomes.append(LineOutcome(number, kind, tracker, ballot.credential.data,
-                                        ballot.district, str(exc)))
+            outcomes.append(
+                LineOutcome(
+                    number, kind, tracker, ballot.credential.data, ballot.district, str(exc)
+                )
+            )
             continue
-        outcomes.append(LineOutcome(number, kind, tracker, ballot.credential.data,
-                                    ballot.district, ""))
+        outcomes.append(
+            LineOutcome(number, kind, tracker, ballot.credential.data, ballot.district, "")
+        )
         if kind == "cast":
             for contest in ballot.contests:
                 for s in contest.selections:
@@ -100,7 +104,9 @@ def _check_chunk(
     return outcomes, {k: (v.alpha.data, v.beta.data) for k, v in partial.items()}, counted
 
 
-def _chunks(lines: Iterable[tuple[int, bytes]], merkle: MerkleRoot) -> Iterator[list[tuple[int, bytes]]]:
+def _chunks(
+    lines: Iterable[tuple[int, bytes]], merkle: MerkleRoot
+) -> Iterator[list[tuple[int, bytes]]]:
     chunk: list[tuple[int, bytes]] = []
     for number, line in lines:
         merkle.append(line)
@@ -123,7 +129,12 @@ def _results(
         return
     executor: Executor = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(ctx,))
     with executor:
-        pending: deque[tuple[Future[tuple[list[LineOutcome], dict[Slot, tuple[bytes, bytes]], dict[str, int]]], int]] = deque()
+        pending: deque[
+            tuple[
+                Future[tuple[list[LineOutcome], dict[Slot, tuple[bytes, bytes]], dict[str, int]]],
+                int,
+            ]
+        ] = deque()
         for chunk in chunks:
             pending.append((executor.submit(_check_chunk, chunk, path.name), len(chunk)))
             # Bounded read-ahead keeps memory flat on a log of millions of lines.
@@ -159,8 +170,9 @@ def check_ballot_log(
         # An election where nobody voted still has a (empty) ballot log.
         path.touch()
     for outcomes, partial, counted, n_lines in _results(ctx, path, merkle, workers):
-        builder.merge({k: Ciphertext(Element(a), Element(b)) for k, (a, b) in partial.items()},
-                      counted)
+        builder.merge(
+            {k: Ciphertext(Element(a), Element(b)) for k, (a, b) in partial.items()}, counted
+        )
         for o in outcomes:
             where = f"{name}:{o.line}" + (f" ballot {o.tracker.hex()[:16]}" if o.tracker else "")
             if o.kind == "invalid":
@@ -168,11 +180,17 @@ def check_ballot_log(
                 continue
             if o.tracker in seen_trackers:
                 if o.tracker in audited_trackers:
-                    errors.append(("audit.cast", where,
-                                   "this ballot was audited (opened), so it can never be cast"))
+                    errors.append(
+                        (
+                            "audit.cast",
+                            where,
+                            "this ballot was audited (opened), so it can never be cast",
+                        )
+                    )
                 else:
-                    errors.append(("ballot.duplicate", where,
-                                   "the same ballot appears earlier in the log"))
+                    errors.append(
+                        ("ballot.duplicate", where, "the same ballot appears earlier in the log")
+                    )
                 if o.kind == "cast" and not o.error:
                     remove.add(o.line)
                 continue
@@ -190,9 +208,14 @@ def check_ballot_log(
                 errors.append(("ballot.proof", where, o.error))
                 continue
             if district_of.get(o.credential) != o.district:
-                errors.append(("ballot.eligibility", where,
-                               f"credential {o.credential.hex()[:16]}… is not on the credential "
-                               f"list of district {o.district!r}"))
+                errors.append(
+                    (
+                        "ballot.eligibility",
+                        where,
+                        f"credential {o.credential.hex()[:16]}… is not on the credential "
+                        f"list of district {o.district!r}",
+                    )
+                )
                 remove.add(o.line)
                 continue
             previous = last_cast.get(o.credential)
@@ -207,5 +230,13 @@ def check_ballot_log(
         if number in remove:
             entry: Entry = parse_unverified_entry(line, f"{name}:{number}")
             builder.remove(entry.ballot)
-    return BallotLogSummary(merkle.size, merkle.root(), builder, errors, cast, audited,
-                            builder.total_counted(), superseded)
+    return BallotLogSummary(
+        merkle.size,
+        merkle.root(),
+        builder,
+        errors,
+        cast,
+        audited,
+        builder.total_counted(),
+        superseded,
+    )

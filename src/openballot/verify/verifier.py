@@ -39,12 +39,16 @@ def load_context(layout: RecordLayout, report: Report | None = None) -> Election
     manifest = decoded(layout.manifest, read_json(layout.manifest), Manifest.from_json)
     trustees = layout.read_unverified_trustees()
     credentials = decoded(
-        layout.credentials, read_json(layout.credentials),
+        layout.credentials,
+        read_json(layout.credentials),
         lambda v: CredentialList.from_json(v, manifest.district_ids()),
     )
     summary = read_json(layout.election)
-    threshold = decoded(layout.election, summary,
-                        lambda v: get_int(obj(v, "election.json"), "threshold", "election.json", 1))
+    threshold = decoded(
+        layout.election,
+        summary,
+        lambda v: get_int(obj(v, "election.json"), "threshold", "election.json", 1),
+    )
     _check_ceremony(layout, manifest, trustees, threshold, report)
     ctx = ElectionContext.create(manifest, threshold, trustees, credentials, check=False)
     try:
@@ -90,8 +94,12 @@ def _check_ceremony(
         recipients = sorted(s.recipient for s in shares)
         expected = [j.index for j in trustees if j.index != t.index]
         if recipients != expected or any(s.sender != t.index for s in shares):
-            fail("ceremony.shares", f"trustee {t.index}",
-                 f"shares should go from trustee {t.index} to trustees {expected}, found {recipients}")
+            fail(
+                "ceremony.shares",
+                f"trustee {t.index}",
+                f"shares should go from trustee {t.index} to trustees {expected}, "
+                f"found {recipients}",
+            )
         shares_by_sender[t.index] = {s.recipient: s for s in shares}
     try:
         complaints: tuple[Complaint, ...] = layout.read_unverified_complaints()
@@ -109,8 +117,11 @@ def _check_ceremony(
         except OpenBallotError as exc:
             fail("ceremony.complaint", where, f"invalid complaint: {exc}")
             continue
-        fail("ceremony.complaint", where,
-             f"justified ({reason}): the key ceremony failed and the election key is not sound")
+        fail(
+            "ceremony.complaint",
+            where,
+            f"justified ({reason}): the key ceremony failed and the election key is not sound",
+        )
 
 
 def verify_record(
@@ -124,7 +135,13 @@ def verify_record(
     layout = RecordLayout(root)
     report = Report()
     ctx = load_context(layout, report)
-    report.checks_run += ["record.format", "manifest", "ceremony", "credentials", "election.summary"]
+    report.checks_run += [
+        "record.format",
+        "manifest",
+        "ceremony",
+        "credentials",
+        "election.summary",
+    ]
 
     if on_start:
         on_start(_count_lines(layout.ballots))
@@ -165,19 +182,27 @@ def _compare_tally(ctx: ElectionContext, mine: Tally, value: Any, report: Report
         report.add("tally.decode", "tally.json", str(exc))
         return
     if (theirs.log_size, theirs.log_root) != (mine.log_size, mine.log_root):
-        report.add("tally.ballot-log", "tally.json",
-                   f"tally is of a ballot log of {theirs.log_size} lines with root "
-                   f"{theirs.log_root.hex()[:16]}…, but ballots.jsonl has {mine.log_size} lines "
-                   f"with root {mine.log_root.hex()[:16]}…")
-    for (d, n_theirs), (_, n_mine) in zip(theirs.counted, mine.counted):
+        report.add(
+            "tally.ballot-log",
+            "tally.json",
+            f"tally is of a ballot log of {theirs.log_size} lines with root "
+            f"{theirs.log_root.hex()[:16]}…, but ballots.jsonl has {mine.log_size} lines "
+            f"with root {mine.log_root.hex()[:16]}…",
+        )
+    for (d, n_theirs), (_, n_mine) in zip(theirs.counted, mine.counted, strict=False):
         if n_theirs != n_mine:
-            report.add("tally.counted", f"tally.json district {d!r}",
-                       f"says {n_theirs} ballots counted, the ballot log gives {n_mine}")
-    for (slot, ct_theirs), (_, ct_mine) in zip(theirs.ciphertexts, mine.ciphertexts):
+            report.add(
+                "tally.counted",
+                f"tally.json district {d!r}",
+                f"says {n_theirs} ballots counted, the ballot log gives {n_mine}",
+            )
+    for (slot, ct_theirs), (_, ct_mine) in zip(theirs.ciphertexts, mine.ciphertexts, strict=False):
         if ct_theirs != ct_mine:
-            report.add("tally.aggregate",
-                       f"tally.json contest {slot[0]!r} district {slot[1]!r} option {slot[2]!r}",
-                       "ciphertext is not the product of the counted ballots")
+            report.add(
+                "tally.aggregate",
+                f"tally.json contest {slot[0]!r} district {slot[1]!r} option {slot[2]!r}",
+                "ciphertext is not the product of the counted ballots",
+            )
 
 
 def _read_decryptions(
@@ -218,17 +243,22 @@ def _compare_result(
         return
     used = [d for d in decryptions if d.trustee in theirs.decrypted_by]
     if len(used) != len(theirs.decrypted_by):
-        report.add("result.decrypted-by", "result.json",
-                   f"names trustees {list(theirs.decrypted_by)}, but valid decryptions exist only "
-                   f"from {[d.trustee for d in decryptions]}")
+        report.add(
+            "result.decrypted-by",
+            "result.json",
+            f"names trustees {list(theirs.decrypted_by)}, but valid decryptions exist only "
+            f"from {[d.trustee for d in decryptions]}",
+        )
         return
     try:
         mine = compute_result(ctx, tally, used)
     except OpenBallotError as exc:
         report.add("result.decryption", "result.json", str(exc))
         return
-    for (slot, n_theirs), (_, n_mine) in zip(theirs.counts, mine.counts):
+    for (slot, n_theirs), (_, n_mine) in zip(theirs.counts, mine.counts, strict=False):
         if n_theirs != n_mine:
-            report.add("result.count",
-                       f"result.json contest {slot[0]!r} district {slot[1]!r} option {slot[2]!r}",
-                       f"says {n_theirs}, the decryption gives {n_mine}")
+            report.add(
+                "result.count",
+                f"result.json contest {slot[0]!r} district {slot[1]!r} option {slot[2]!r}",
+                f"says {n_theirs}, the decryption gives {n_mine}",
+            )
