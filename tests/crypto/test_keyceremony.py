@@ -530,7 +530,7 @@ PUBLIC_KEY_CASES: list[tuple[list[str | int], Any, str]] = [
         "coefficient_proofs[0].response: not canonical",
     ),
     (["coefficient_proofs", 1], None, "trustee 2: coefficient_proofs[1]: expected an object"),
-    (["communication_proof", "challenge"], _DELETE, "communication_proof: missing field 'challenge'"),
+    (["communication_proof", "challenge"], _DELETE, "missing field 'challenge'"),
     (["coefficient_proofs"], [], "trustee 2: 2 commitments but 0 coefficient proofs"),
     (["index"], "2", "trustee public key: index: expected an integer, got str"),
     (["index"], True, "trustee public key: index: expected an integer, got bool"),
