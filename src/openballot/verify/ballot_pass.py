@@ -29,6 +29,9 @@ from openballot.record.merkle import MerkleRoot
 __all__ = ["LineOutcome", "BallotLogSummary", "check_ballot_log"]
 
 CHUNK_LINES = 200
+# A line is hostile input: whatever it makes a check raise is a finding about that line, not
+# a crash of the whole verification (RecursionError: JSON nested thousands deep).
+_UNTRUSTED_INPUT_ERRORS = (OpenBallotError, ValueError, TypeError, KeyError, RecursionError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +76,7 @@ def _check_chunk(
         where = f"{file_name}:{number}"
         try:
             entry = parse_unverified_entry(line, where)
-        except OpenBallotError as exc:
+        except _UNTRUSTED_INPUT_ERRORS as exc:
             outcomes.append(LineOutcome(number, "invalid", b"", b"", "", str(exc)))
             continue
         ballot = entry.ballot
@@ -83,7 +86,7 @@ def _check_chunk(
             verify_ballot(ctx, ballot)
             if isinstance(entry, AuditEntry):
                 verify_opening(ctx, ballot, entry.opening)
-        except OpenBallotError as exc:
+        except _UNTRUSTED_INPUT_ERRORS as exc:
             outcomes.append(
                 LineOutcome(
                     number, kind, tracker, ballot.credential.data, ballot.district, str(exc)
@@ -158,9 +161,9 @@ def check_ballot_log(
     builder = TallyBuilder(ctx)
     district_of = ctx.credentials.district_of()
     errors: list[tuple[str, str, str]] = []
-    seen_trackers: set[bytes] = set()
-    audited_trackers: set[bytes] = set()
-    counted_trackers: dict[bytes, int] = {}  # tracker of a counted-so-far cast -> line
+    # tracker -> line of its first appearance: positive for a cast ballot that went into the
+    # partial tallies, 0 for a cast ballot that failed its checks, negative for an audit.
+    seen: dict[bytes, int] = {}
     last_cast: dict[bytes, int] = {}  # credential -> line of its latest counting ballot
     remove: set[int] = set()  # lines whose contribution to the partial tallies is taken back
     cast = audited = superseded = 0
@@ -178,8 +181,30 @@ def check_ballot_log(
             if o.kind == "invalid":
                 errors.append(("ballot.decode", where, o.error))
                 continue
-            if o.tracker in seen_trackers:
-                if o.tracker in audited_trackers:
+            first = seen.get(o.tracker)
+            contributed = o.kind == "cast" and not o.error
+            if first is None:
+                seen[o.tracker] = -o.line if o.kind == "audit" else (o.line if contributed else 0)
+            if o.kind == "audit":
+                audited += 1
+                if o.error:
+                    errors.append(("audit.opening", where, o.error))
+                if first is not None and first >= 0:
+                    errors.append(
+                        (
+                            "audit.cast",
+                            where,
+                            "this ballot was cast earlier in the log "
+                            "and is now opened: it cannot count",
+                        )
+                    )
+                    if first > 0:
+                        remove.add(first)
+                elif first is not None:
+                    errors.append(("ballot.duplicate", where, "the same audit appears earlier"))
+                continue
+            if first is not None:
+                if first < 0:
                     errors.append(
                         (
                             "audit.cast",
@@ -191,17 +216,8 @@ def check_ballot_log(
                     errors.append(
                         ("ballot.duplicate", where, "the same ballot appears earlier in the log")
                     )
-                if o.kind == "cast" and not o.error:
+                if contributed:
                     remove.add(o.line)
-                continue
-            seen_trackers.add(o.tracker)
-            if o.kind == "audit":
-                audited += 1
-                if o.error:
-                    errors.append(("audit.opening", where, o.error))
-                audited_trackers.add(o.tracker)
-                if o.tracker in counted_trackers:
-                    remove.add(counted_trackers.pop(o.tracker))
                 continue
             cast += 1
             if o.error:
@@ -223,7 +239,6 @@ def check_ballot_log(
                 remove.add(previous)  # a re-vote: the last valid ballot counts
                 superseded += 1
             last_cast[o.credential] = o.line
-            counted_trackers[o.tracker] = o.line
         if on_progress:
             on_progress(n_lines)
     for number, line in iter_lines(path):
