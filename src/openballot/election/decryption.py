@@ -19,9 +19,9 @@ from openballot.crypto.keyceremony import TrusteeShare, public_share
 from openballot.crypto.proofs import ChaumPedersenProof
 from openballot.crypto.threshold import DecryptionShare, combine, partial_decrypt
 from openballot.election.context import ElectionContext
-from openballot.election.tally import Slot, Tally, tally_slots
+from openballot.election.tally import Slot, Tally, slot_entries
 from openballot.errors import DecodeError, ProofError, ProtocolError
-from openballot.jsonfields import get_int, get_list, get_obj, get_str, obj, only_keys
+from openballot.jsonfields import get_int, get_list, get_obj, obj, only_keys
 
 __all__ = [
     "TrusteeDecryption",
@@ -65,32 +65,17 @@ class TrusteeDecryption:
         o = obj(value, where)
         only_keys(o, {"trustee", "shares"}, where)
         trustee = get_int(o, "trustee", where, minimum=1)
-        items = get_list(o, "shares", where)
-        slots = list(tally_slots(ctx))
-        if len(items) != len(slots):
-            raise DecodeError(f"{where}.shares: expected {len(slots)} entries, got {len(items)}")
-        shares = []
-        for i, (slot, item) in enumerate(zip(slots, items, strict=False)):
-            w = f"{where}.shares[{i}]"
-            item = obj(item, w)
-            only_keys(item, {"contest", "district", "option", "share", "proof"}, w)
-            found = (
-                get_str(item, "contest", w),
-                get_str(item, "district", w),
-                get_str(item, "option", w),
+        shares = [
+            (
+                slot,
+                DecryptionShare(
+                    trustee,
+                    Element.from_hex(item.get("share"), f"{w}.share"),
+                    ChaumPedersenProof.from_json(get_obj(item, "proof", w), f"{w}.proof"),
+                ),
             )
-            if found != slot:
-                raise DecodeError(f"{w}: expected entry for {slot}, found {found}")
-            shares.append(
-                (
-                    slot,
-                    DecryptionShare(
-                        trustee,
-                        Element.from_hex(item.get("share"), f"{w}.share"),
-                        ChaumPedersenProof.from_json(get_obj(item, "proof", w), f"{w}.proof"),
-                    ),
-                )
-            )
+            for slot, item, w in slot_entries(ctx, o, "shares", {"share", "proof"}, where)
+        ]
         return cls(trustee, tuple(shares))
 
 
@@ -151,23 +136,10 @@ class Result:
         by = get_list(o, "decrypted_by", where)
         if not all(isinstance(i, int) and not isinstance(i, bool) for i in by):
             raise DecodeError(f"{where}.decrypted_by: expected a list of trustee numbers")
-        items = get_list(o, "counts", where)
-        slots = list(tally_slots(ctx))
-        if len(items) != len(slots):
-            raise DecodeError(f"{where}.counts: expected {len(slots)} entries, got {len(items)}")
-        counts = []
-        for i, (slot, item) in enumerate(zip(slots, items, strict=False)):
-            w = f"{where}.counts[{i}]"
-            item = obj(item, w)
-            only_keys(item, {"contest", "district", "option", "count"}, w)
-            found = (
-                get_str(item, "contest", w),
-                get_str(item, "district", w),
-                get_str(item, "option", w),
-            )
-            if found != slot:
-                raise DecodeError(f"{w}: expected entry for {slot}, found {found}")
-            counts.append((slot, get_int(item, "count", w)))
+        counts = [
+            (slot, get_int(item, "count", w))
+            for slot, item, w in slot_entries(ctx, o, "counts", {"count"}, where)
+        ]
         result = cls(tuple(by), tuple(counts))
         if o.get("totals") != result.totals():
             raise DecodeError(f"{where}.totals: do not add up to the per-district counts")

@@ -18,7 +18,7 @@ from openballot.election.context import ElectionContext
 from openballot.errors import DecodeError
 from openballot.jsonfields import get_int, get_list, get_obj, get_str, obj, only_keys
 
-__all__ = ["Slot", "Tally", "TallyBuilder", "tally_slots"]
+__all__ = ["Slot", "Tally", "TallyBuilder", "tally_slots", "slot_entries"]
 
 #: (contest id, district id, option id)
 Slot = tuple[str, str, str]
@@ -29,6 +29,29 @@ def tally_slots(ctx: ElectionContext) -> Iterator[Slot]:
         for district in contest.districts:
             for option in contest.options:
                 yield contest.id, district, option.id
+
+
+def slot_entries(
+    ctx: ElectionContext, o: dict[str, Any], key: str, fields: set[str], where: str
+) -> Iterator[tuple[Slot, dict[str, Any], str]]:
+    """The entries of list `key`, one per slot in `tally_slots` order, each checked to name
+    its slot and to have only the slot's fields and `fields`: (slot, entry, path of entry)."""
+    items = get_list(o, key, where)
+    slots = list(tally_slots(ctx))
+    if len(items) != len(slots):
+        raise DecodeError(f"{where}.{key}: expected {len(slots)} entries, got {len(items)}")
+    for i, (slot, item) in enumerate(zip(slots, items, strict=True)):
+        w = f"{where}.{key}[{i}]"
+        item = obj(item, w)
+        only_keys(item, {"contest", "district", "option"} | fields, w)
+        found = (
+            get_str(item, "contest", w),
+            get_str(item, "district", w),
+            get_str(item, "option", w),
+        )
+        if found != slot:
+            raise DecodeError(f"{w}: expected entry for {slot}, found {found}")
+        yield slot, item, w
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,25 +94,10 @@ class Tally:
         for d in ctx.manifest.district_ids():
             counted.append((d, get_int(counted_o, d, f"{where}.counted")))
         only_keys(counted_o, set(ctx.manifest.district_ids()), f"{where}.counted")
-        items = get_list(o, "ciphertexts", where)
-        slots = list(tally_slots(ctx))
-        if len(items) != len(slots):
-            raise DecodeError(
-                f"{where}.ciphertexts: expected {len(slots)} entries, got {len(items)}"
-            )
-        cts = []
-        for i, (slot, item) in enumerate(zip(slots, items, strict=False)):
-            w = f"{where}.ciphertexts[{i}]"
-            item = obj(item, w)
-            only_keys(item, {"contest", "district", "option", "alpha", "beta"}, w)
-            found = (
-                get_str(item, "contest", w),
-                get_str(item, "district", w),
-                get_str(item, "option", w),
-            )
-            if found != slot:
-                raise DecodeError(f"{w}: expected entry for {slot}, found {found}")
-            cts.append((slot, ciphertext_from_json(item, w)))
+        cts = [
+            (slot, ciphertext_from_json(item, w))
+            for slot, item, w in slot_entries(ctx, o, "ciphertexts", {"alpha", "beta"}, where)
+        ]
         return cls(size, root, tuple(counted), tuple(cts))
 
 
