@@ -260,14 +260,22 @@ def test_ballot_line_duplicated_is_a_duplicate(record: Path) -> None:
     assert report.counted == 12
 
 
-def test_audited_ballot_cast_again_is_caught(record: Path) -> None:
+@pytest.mark.parametrize("where", ["after the audit", "before the audit"])
+def test_audited_ballot_cast_again_is_caught(record: Path, where: str) -> None:
     lines = read_lines(record)
-    audit = json.loads(lines[line_numbers(record, "audit")[0] - 1])
-    lines.append(compact({"type": "cast", "ballot": audit["ballot"]}))
+    n = line_numbers(record, "audit")[0]
+    audit = json.loads(lines[n - 1])
+    cast = compact({"type": "cast", "ballot": audit["ballot"]})
+    if where == "after the audit":
+        lines.append(cast)
+        flagged = len(lines)
+    else:
+        lines.insert(n - 1, cast)
+        flagged = n + 1  # the audit line, now one further down
     write_lines(record, lines)
     report = verify(record)
-    caught(report, "audit.cast", f"ballots.jsonl:{len(lines)} ",
-           f"ballot {tracker_prefix(audit)}")
+    caught(report, "audit.cast", f"ballots.jsonl:{flagged} ", f"ballot {tracker_prefix(audit)}")
+    # An opened ballot never counts, wherever its cast copy sits.
     assert report.counted == 12
 
 
@@ -488,6 +496,13 @@ def test_ballot_log_that_cannot_be_read_is_unreadable(record: Path) -> None:
     (record / "ballots.jsonl").unlink()
     (record / "ballots.jsonl").mkdir()
     _assert_unreadable(verify_cli(record), "ballots.jsonl")
+
+
+def test_file_nested_too_deeply_is_unreadable(record: Path) -> None:
+    """Hostile JSON (nested 100 000 deep) makes the JSON parser raise RecursionError: the
+    record cannot be read, which is exit 2, not a traceback."""
+    (record / "result.json").write_text("[" * 100_000 + "]" * 100_000)
+    _assert_unreadable(verify_cli(record), "result.json")
 
 
 def test_verifying_never_writes_to_the_record(record: Path) -> None:

@@ -26,9 +26,17 @@ from openballot.record.ballot_log import AuditEntry, CastEntry, Entry, parse_unv
 from openballot.record.files import iter_lines
 from openballot.record.merkle import MerkleRoot
 
-__all__ = ["LineOutcome", "BallotLogSummary", "check_ballot_log"]
+__all__ = [
+    "LineOutcome",
+    "LineSource",
+    "BallotLogSummary",
+    "check_ballot_log",
+    "check_ballot_lines",
+]
 
 CHUNK_LINES = 200
+#: Opens the log afresh each time it is called: the ballot pass reads it twice.
+LineSource = Callable[[], Iterator[tuple[int, bytes]]]
 # A line is hostile input: whatever it makes a check raise is a finding about that line, not
 # a crash of the whole verification (RecursionError: JSON nested thousands deep).
 _UNTRUSTED_INPUT_ERRORS = (OpenBallotError, ValueError, TypeError, KeyError, RecursionError)
@@ -122,13 +130,13 @@ def _chunks(
 
 
 def _results(
-    ctx: ElectionContext, path: Path, merkle: MerkleRoot, workers: int
+    ctx: ElectionContext, lines: LineSource, name: str, merkle: MerkleRoot, workers: int
 ) -> Iterator[tuple[list[LineOutcome], dict[Slot, tuple[bytes, bytes]], dict[str, int], int]]:
     """Chunk results in log order, with the number of lines each covered."""
-    chunks = _chunks(iter_lines(path), merkle)
+    chunks = _chunks(lines(), merkle)
     if workers <= 1:
         for chunk in chunks:
-            yield (*_check_chunk(chunk, path.name, ctx), len(chunk))
+            yield (*_check_chunk(chunk, name, ctx), len(chunk))
         return
     executor: Executor = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(ctx,))
     with executor:
@@ -139,7 +147,7 @@ def _results(
             ]
         ] = deque()
         for chunk in chunks:
-            pending.append((executor.submit(_check_chunk, chunk, path.name), len(chunk)))
+            pending.append((executor.submit(_check_chunk, chunk, name), len(chunk)))
             # Bounded read-ahead keeps memory flat on a log of millions of lines.
             while len(pending) >= 4 * workers:
                 fut, n = pending.popleft()
@@ -155,7 +163,21 @@ def check_ballot_log(
     workers: int | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> BallotLogSummary:
-    """Verify every line of the ballot log and compute the tally of the ballots that count."""
+    """Verify every line of ballots.jsonl and compute the tally of the ballots that count.
+    A missing file is an empty log: an election where nobody voted."""
+    if not path.exists():
+        return check_ballot_lines(ctx, lambda: iter(()), path.name, workers, on_progress)
+    return check_ballot_lines(ctx, lambda: iter_lines(path), path.name, workers, on_progress)
+
+
+def check_ballot_lines(
+    ctx: ElectionContext,
+    lines: LineSource,
+    name: str,
+    workers: int | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> BallotLogSummary:
+    """Verify a ballot log given as a re-openable source of (line number, line bytes)."""
     workers = workers or os.cpu_count() or 1
     merkle = MerkleRoot()
     builder = TallyBuilder(ctx)
@@ -167,12 +189,7 @@ def check_ballot_log(
     last_cast: dict[bytes, int] = {}  # credential -> line of its latest counting ballot
     remove: set[int] = set()  # lines whose contribution to the partial tallies is taken back
     cast = audited = superseded = 0
-    name = path.name
-
-    if not path.exists():
-        # An election where nobody voted still has a (empty) ballot log.
-        path.touch()
-    for outcomes, partial, counted, n_lines in _results(ctx, path, merkle, workers):
+    for outcomes, partial, counted, n_lines in _results(ctx, lines, name, merkle, workers):
         builder.merge(
             {k: Ciphertext(Element(a), Element(b)) for k, (a, b) in partial.items()}, counted
         )
@@ -241,7 +258,7 @@ def check_ballot_log(
             last_cast[o.credential] = o.line
         if on_progress:
             on_progress(n_lines)
-    for number, line in iter_lines(path):
+    for number, line in lines() if remove else ():
         if number in remove:
             entry: Entry = parse_unverified_entry(line, f"{name}:{number}")
             builder.remove(entry.ballot)
