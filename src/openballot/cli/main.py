@@ -33,8 +33,9 @@ app.add_typer(election_app, name="election")
 app.add_typer(trustee_app, name="trustee")
 app.add_typer(credentials_app, name="credentials")
 
-out = Console()
-err = Console(stderr=True)
+# soft_wrap: an error or a finding stays on one line whatever the width (grep, logs).
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 F = TypeVar("F", bound=Callable[..., Any])
 
 Record = Annotated[Path, typer.Option("--record", "-r", help="The election record directory.")]
@@ -125,6 +126,8 @@ def credentials_generate(
         d, _, n = item.partition("=")
         if not n.isdigit():
             raise OpenBallotError(f"--voters {item!r}: expected DISTRICT=COUNT")
+        if d in counts:
+            raise OpenBallotError(f"--voters: district {d!r} is given twice")
         counts[d] = int(n)
     issued = steps.generate_credentials(record, counts, codes)
     out.print(f"{len(issued)} credentials published; codes in {codes}")

@@ -16,7 +16,7 @@ from openballot.crypto.keyceremony import TrusteePublicKey, check_public_keys, j
 from openballot.election.credentials import CredentialList
 from openballot.election.manifest import Manifest
 from openballot.errors import DecodeError
-from openballot.jsonfields import get_int, get_str, obj
+from openballot.jsonfields import get_int, get_str, obj, only_keys
 
 __all__ = ["ceremony_context", "ElectionContext"]
 
@@ -83,6 +83,7 @@ class ElectionContext:
         """Compare a written summary with what the record's parts give."""
         o = obj(value, where)
         mine = self.summary_json()
+        only_keys(o, set(mine), where)
         for key, expected in mine.items():
             if key in ("trustees", "threshold"):
                 found: Any = get_int(o, key, where)

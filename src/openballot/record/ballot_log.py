@@ -51,7 +51,7 @@ def parse_unverified_entry(line: bytes, where: str) -> Entry:
     """Decode one line; proofs and signatures are not checked here."""
     try:
         value = json.loads(line)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:
         raise DecodeError(f"{where}: not valid JSON ({exc})") from None
     o = obj(value, where)
     kind = get_str(o, "type", where)

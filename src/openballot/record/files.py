@@ -29,7 +29,7 @@ def read_json(path: Path) -> Any:
         raise RecordError(f"{path}: cannot read ({exc.strerror})") from None
     try:
         return json.loads(data)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:
         raise RecordError(f"{path}: not valid JSON ({exc})") from None
 
 
@@ -77,9 +77,13 @@ def append_line(path: Path, line: bytes) -> int:
 def iter_lines(path: Path) -> Iterator[tuple[int, bytes]]:
     """Yield (line number, line without its newline), streaming. A last line without a newline
     means the file was cut short, which is reported rather than read as a whole line."""
-    if not path.exists():
-        raise RecordError(f"{path}: file is missing")
-    with open(path, "rb") as f:
+    try:
+        f = open(path, "rb")  # noqa: SIM115 - closed by the with below; errors mapped first
+    except FileNotFoundError:
+        raise RecordError(f"{path}: file is missing") from None
+    except OSError as exc:
+        raise RecordError(f"{path}: cannot read ({exc.strerror})") from None
+    with f:
         for number, raw in enumerate(f, start=1):
             if not raw.endswith(b"\n"):
                 raise RecordError(f"{path}: line {number} is truncated (no newline at the end)")

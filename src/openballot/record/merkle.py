@@ -100,6 +100,12 @@ class MerkleTree:
     def append(self, data: bytes) -> int:
         return self.append_leaf_hash(leaf_hash(data))
 
+    def truncate(self, size: int) -> None:
+        """Forget the leaves from `size` on (an append whose commit failed)."""
+        self._check_size(size)
+        for level, nodes in enumerate(self.levels):
+            del nodes[size >> level :]
+
     def _subtree(self, start: int, end: int) -> bytes:
         """MTH(D[start:end]) for start aligned as the RFC's recursion produces it."""
         n = end - start

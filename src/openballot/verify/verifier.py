@@ -169,7 +169,7 @@ def verify_record(
 
 
 def _count_lines(path: Path) -> int:
-    if not path.exists():
+    if not path.is_file():
         return 0
     with open(path, "rb") as f:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
