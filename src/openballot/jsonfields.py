@@ -10,7 +10,18 @@ from typing import Any
 
 from openballot.errors import DecodeError
 
-__all__ = ["obj", "get", "get_str", "get_int", "get_list", "get_obj", "only_keys"]
+__all__ = [
+    "obj",
+    "get",
+    "get_str",
+    "get_int",
+    "get_list",
+    "get_obj",
+    "only_keys",
+    "hex_bytes",
+]
+
+_HEX_DIGITS = frozenset("0123456789abcdef")
 
 
 def obj(value: Any, where: str) -> dict[str, Any]:
@@ -57,3 +68,13 @@ def only_keys(o: dict[str, Any], allowed: set[str], where: str) -> None:
     extra = sorted(set(o) - allowed)
     if extra:
         raise DecodeError(f"{where}: unexpected field {extra[0]!r}")
+
+
+def hex_bytes(text: Any, length: int, where: str) -> bytes:
+    """Exactly `length` bytes as 2·length lowercase hex digits: the one spelling a hash,
+    key or signature has in JSON (bytes.fromhex alone would take spaces and upper case)."""
+    if not isinstance(text, str):
+        raise DecodeError(f"{where}: expected a hex string, got {type(text).__name__}")
+    if len(text) != 2 * length or not _HEX_DIGITS.issuperset(text):
+        raise DecodeError(f"{where}: expected {2 * length} lowercase hex characters")
+    return bytes.fromhex(text)

@@ -15,7 +15,9 @@ from openballot.cli import steps
 from openballot.cli.tables import result_table
 from openballot.errors import OpenBallotError
 from openballot.record.ballot_box import BallotBox
+from openballot.record.files import read_json
 from openballot.record.layout import RecordLayout
+from openballot.verify.board_check import VoterReceipt
 from openballot.verify.verifier import verify_record
 
 __all__ = ["app", "run"]
@@ -202,6 +204,10 @@ def results(record: Record) -> None:
 def verify(
     record: Annotated[Path, typer.Argument(help="The election record directory.")],
     workers: Annotated[int, typer.Option(min=0, help="Processes; 0 = all cores.")] = 0,
+    receipt: Annotated[
+        list[Path] | None,
+        typer.Option(help="A voter's receipt (JSON) to check against the board log; repeat."),
+    ] = None,
 ) -> None:
     """Re-check the whole election from its record.
 
@@ -217,12 +223,14 @@ def verify(
     )
     task = progress.add_task("ballots", total=None)
     try:
+        receipts = [VoterReceipt(read_json(p), str(p)) for p in receipt or []]
         with progress:
             report = verify_record(
                 record,
                 workers or None,
                 on_start=lambda total: progress.update(task, total=total),
                 on_progress=lambda n: progress.advance(task, n),
+                receipts=receipts,
             )
     except OpenBallotError as exc:
         err.print(f"error: cannot read the record: {exc}", markup=False, highlight=False)

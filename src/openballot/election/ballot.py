@@ -18,7 +18,7 @@ from openballot.crypto.proofs import RangeProof, SchnorrProof
 from openballot.election.context import ElectionContext
 from openballot.election.manifest import Contest
 from openballot.errors import DecodeError, ProofError, ProtocolError
-from openballot.jsonfields import get_list, get_obj, get_str, obj, only_keys
+from openballot.jsonfields import get, get_list, get_obj, get_str, hex_bytes, obj, only_keys
 
 __all__ = [
     "SELECTION_TAG",
@@ -123,7 +123,7 @@ class EncryptedBallot:
     def from_json(cls, value: Any, where: str = "ballot") -> EncryptedBallot:
         o = obj(value, where)
         only_keys(o, {"election", "district", "credential", "contests", "signature"}, where)
-        election = _hex_bytes(get_str(o, "election", where), 64, f"{where}.election")
+        election = hex_bytes(get(o, "election", where), 64, f"{where}.election")
         contests = []
         for i, c in enumerate(get_list(o, "contests", where)):
             w = f"{where}.contests[{i}]"
@@ -180,20 +180,11 @@ class BallotOpening:
                 s = obj(s, w)
                 only_keys(s, {"vote", "randomness"}, w)
                 vote = s.get("vote")
-                if vote not in (0, 1) or isinstance(vote, bool):
+                if type(vote) is not int or vote not in (0, 1):
                     raise DecodeError(f"{w}.vote: expected 0 or 1")
-                sels.append((int(vote), Scalar.from_hex(s.get("randomness"), f"{w}.randomness")))
+                sels.append((vote, Scalar.from_hex(s.get("randomness"), f"{w}.randomness")))
             contests.append(tuple(sels))
         return cls(tuple(contests))
-
-
-def _hex_bytes(text: str, length: int, where: str) -> bytes:
-    if len(text) != 2 * length or text != text.lower():
-        raise DecodeError(f"{where}: expected {2 * length} lowercase hex characters")
-    try:
-        return bytes.fromhex(text)
-    except ValueError:
-        raise DecodeError(f"{where}: not hexadecimal") from None
 
 
 def ciphertext_from_json(o: dict[str, Any], where: str) -> Ciphertext:
@@ -238,7 +229,10 @@ def encrypt_ballot(
     contests = []
     openings = []
     for contest in style:
-        chosen = set(choices.get(contest.id, ()))
+        listed = list(choices.get(contest.id, ()))
+        chosen = set(listed)
+        if len(chosen) != len(listed):
+            raise ProtocolError(f"contest {contest.id!r}: an option is chosen twice")
         bad = chosen - set(contest.option_ids())
         if bad:
             raise ProtocolError(f"contest {contest.id!r}: unknown option {sorted(bad)[0]!r}")

@@ -118,7 +118,10 @@ class CredentialList:
                 raise DecodeError(f"{w}: credentials are not sorted")
         for d in district_ids:
             by_district.setdefault(d, [])
-        return cls.of(by_district)
+        try:
+            return cls.of(by_district)
+        except ProtocolError as exc:
+            raise DecodeError(f"{where}: {exc}") from None
 
 
 def public_credential(election_id: str, code: str) -> Element:

@@ -93,6 +93,11 @@ def verify_trustee_decryption(ctx: ElectionContext, tally: Tally, dec: TrusteeDe
     indices = [t.index for t in ctx.trustees]
     if dec.trustee not in indices:
         raise ProtocolError(f"trustee {dec.trustee}: not a trustee of this election")
+    if len(dec.shares) != len(tally.ciphertexts):
+        raise ProtocolError(
+            f"trustee {dec.trustee}: {len(dec.shares)} decryption shares for "
+            f"{len(tally.ciphertexts)} tally ciphertexts"
+        )
     x_j = public_share(ctx.trustees, dec.trustee)
     for (slot, ct), (slot2, s) in zip(tally.ciphertexts, dec.shares, strict=False):
         if slot != slot2 or s.trustee != dec.trustee:

@@ -25,12 +25,12 @@ __all__ = [
 
 #: Arabic, Kurdish (Kurmanji), English.
 REQUIRED_LANGUAGES = ("ar", "ku", "en")
-_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-_LANG = re.compile(r"^[a-z]{2,3}$")
+_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+_LANG = re.compile(r"[a-z]{2,3}")
 
 
 def _check_id(value: str, where: str) -> str:
-    if not _ID.match(value):
+    if not _ID.fullmatch(value):
         raise DecodeError(
             f"{where}: {value!r} is not an id (lowercase letters, digits, '-' or '_', "
             "at most 64, starting with a letter or digit)"
@@ -63,7 +63,7 @@ class Labels:
             if not isinstance(o.get(lang), str) or not o[lang].strip():
                 raise DecodeError(f"{where}: missing label in language {lang!r}")
         for lang, text in o.items():
-            if not _LANG.match(lang) or not isinstance(text, str):
+            if not _LANG.fullmatch(lang) or not isinstance(text, str):
                 raise DecodeError(f"{where}: bad label entry {lang!r}")
         return cls(tuple(sorted(o.items())))
 

@@ -16,7 +16,16 @@ from openballot.crypto.group import G
 from openballot.election.ballot import EncryptedBallot, ciphertext_from_json
 from openballot.election.context import ElectionContext
 from openballot.errors import DecodeError
-from openballot.jsonfields import get_int, get_list, get_obj, get_str, obj, only_keys
+from openballot.jsonfields import (
+    get,
+    get_int,
+    get_list,
+    get_obj,
+    get_str,
+    hex_bytes,
+    obj,
+    only_keys,
+)
 
 __all__ = ["Slot", "Tally", "TallyBuilder", "tally_slots", "slot_entries"]
 
@@ -82,13 +91,7 @@ class Tally:
         only_keys(o, {"ballot_log", "counted", "ciphertexts"}, where)
         log = get_obj(o, "ballot_log", where)
         size = get_int(log, "size", f"{where}.ballot_log")
-        root_hex = get_str(log, "root", f"{where}.ballot_log")
-        try:
-            root = bytes.fromhex(root_hex)
-        except ValueError:
-            raise DecodeError(f"{where}.ballot_log.root: not hexadecimal") from None
-        if len(root) != 32:
-            raise DecodeError(f"{where}.ballot_log.root: expected 32 bytes")
+        root = hex_bytes(get(log, "root", f"{where}.ballot_log"), 32, f"{where}.ballot_log.root")
         counted_o = get_obj(o, "counted", where)
         counted = []
         for d in ctx.manifest.district_ids():

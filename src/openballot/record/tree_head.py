@@ -14,22 +14,12 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from openballot.crypto.encoding import digest
-from openballot.errors import DecodeError, ProofError
-from openballot.jsonfields import get_int, get_str, obj, only_keys
+from openballot.errors import ProofError
+from openballot.jsonfields import get, get_int, get_str, hex_bytes, obj, only_keys
 
-__all__ = ["TREE_HEAD_TAG", "SignedTreeHead", "hex_field"]
+__all__ = ["TREE_HEAD_TAG", "SignedTreeHead"]
 
 TREE_HEAD_TAG = "board/tree-head"
-
-
-def hex_field(o: dict[str, Any], key: str, length: int, where: str) -> bytes:
-    text = get_str(o, key, where)
-    if len(text) != 2 * length or text != text.lower():
-        raise DecodeError(f"{where}.{key}: expected {2 * length} lowercase hex characters")
-    try:
-        return bytes.fromhex(text)
-    except ValueError:
-        raise DecodeError(f"{where}.{key}: not hexadecimal") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +61,7 @@ class SignedTreeHead:
         return cls(
             get_str(o, "election", where),
             get_int(o, "size", where),
-            hex_field(o, "root", 32, where),
+            hex_bytes(get(o, "root", where), 32, f"{where}.root"),
             get_int(o, "timestamp", where),
-            hex_field(o, "signature", 64, where),
+            hex_bytes(get(o, "signature", where), 64, f"{where}.signature"),
         )

@@ -7,7 +7,7 @@ that is wrong becomes a finding, and the verifier goes on to report all of them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from openballot.jsonfields import get_int, obj
 from openballot.record.files import read_json
 from openballot.record.layout import RecordLayout, decoded
 from openballot.verify.ballot_pass import check_ballot_log
+from openballot.verify.board_check import VoterReceipt, check_board
 from openballot.verify.findings import Report
 
 __all__ = ["verify_record", "load_context"]
@@ -129,6 +130,7 @@ def verify_record(
     workers: int | None = None,
     on_start: Callable[[int], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
+    receipts: Sequence[VoterReceipt] = (),
 ) -> Report:
     """Verify the record at `root`. `on_start(total_lines)` and `on_progress(lines)` let a
     caller draw a progress bar; nothing here prints."""
@@ -142,6 +144,7 @@ def verify_record(
         "credentials",
         "election.summary",
     ]
+    check_board(root, report, receipts)
 
     if on_start:
         on_start(_count_lines(layout.ballots))
