@@ -1,0 +1,36 @@
+"""The board's Ed25519 signing key, kept in a private file (mode 0600) beside its database."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+__all__ = ["BoardKey"]
+
+
+class BoardKey:
+    def __init__(self, private: Ed25519PrivateKey) -> None:
+        self._private = private
+        self.public = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+    @classmethod
+    def load_or_create(cls, path: Path) -> BoardKey:
+        if path.exists():
+            raw = path.read_bytes()
+            if len(raw) != 32:
+                raise ValueError(f"{path}: a board key file holds 32 bytes, found {len(raw)}")
+            return cls(Ed25519PrivateKey.from_private_bytes(raw))
+        key = Ed25519PrivateKey.generate()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(key.private_bytes_raw())
+            f.flush()
+            os.fsync(f.fileno())
+        return cls(key)
+
+    def sign(self, message: bytes) -> bytes:
+        return self._private.sign(message)

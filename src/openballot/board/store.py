@@ -1,0 +1,255 @@
+"""Durable storage of board entries and signed tree heads, through SQLAlchemy Core.
+
+SQLite runs in WAL mode with synchronous=FULL, so a committed append survives a crash or a
+SIGKILL; PostgreSQL commits are durable by default. An append writes the entry and the tree
+head that covers it in one transaction: a receipt is handed out only after that commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Index,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    event,
+    select,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from openballot.errors import ProtocolError
+from openballot.record.merkle import leaf_hash
+from openballot.record.tree_head import SignedTreeHead
+
+__all__ = ["StoredEntry", "BoardStore", "DuplicateEntry"]
+
+metadata = MetaData()
+
+elections = Table(
+    "elections",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("created_ms", BigInteger, nullable=False),
+)
+
+entries = Table(
+    "entries",
+    metadata,
+    Column("election_id", String(64), primary_key=True),
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("type", String(32), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    # Kept so that start-up rebuilds the Merkle tree without reading every entry's data.
+    Column("leaf_hash", LargeBinary, nullable=False),
+    # Set for ballots only: the unique index makes a replayed ballot impossible to store twice.
+    Column("tracker", LargeBinary, nullable=True),
+)
+Index("entries_tracker", entries.c.election_id, entries.c.tracker, unique=True)
+Index("entries_type", entries.c.election_id, entries.c.type, entries.c.seq)
+
+tokens = Table(
+    "tokens",
+    metadata,
+    Column("election_id", String(64), primary_key=True),
+    Column("role", String(32), primary_key=True),
+    # SHA-256 of the bearer token: a stolen database does not hand out the tokens.
+    Column("token_hash", LargeBinary, nullable=False),
+)
+
+tree_heads = Table(
+    "tree_heads",
+    metadata,
+    Column("election_id", String(64), primary_key=True),
+    Column("size", BigInteger, primary_key=True, autoincrement=False),
+    Column("root", LargeBinary, nullable=False),
+    Column("timestamp_ms", BigInteger, nullable=False),
+    Column("signature", LargeBinary, nullable=False),
+)
+
+
+class DuplicateEntry(ProtocolError):
+    """The ballot (by tracker) is already on the board."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEntry:
+    seq: int  # 0-based leaf index
+    type: str
+    data: bytes
+    tracker: bytes | None
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+class BoardStore:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        kwargs: dict[str, Any] = {}
+        if url.startswith("postgresql"):
+            kwargs["pool_size"] = 8
+        self.engine: Engine = create_engine(url, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        metadata.create_all(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def create_election(
+        self, election_id: str, created_ms: int, token_hashes: dict[str, bytes]
+    ) -> None:
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(elections.insert().values(id=election_id, created_ms=created_ms))
+                for role, h in token_hashes.items():
+                    conn.execute(
+                        tokens.insert().values(election_id=election_id, role=role, token_hash=h)
+                    )
+        except IntegrityError:
+            raise ProtocolError(f"election {election_id!r} already exists") from None
+
+    def token_hash(self, election_id: str, role: str) -> bytes | None:
+        with self.engine.connect() as conn:
+            r = conn.execute(
+                select(tokens.c.token_hash).where(
+                    tokens.c.election_id == election_id, tokens.c.role == role
+                )
+            ).first()
+        return None if r is None else bytes(r[0])
+
+    def leaf_hashes(self, election_id: str, batch: int = 50000) -> Iterator[tuple[int, bytes]]:
+        seq = 0
+        while True:
+            with self.engine.connect() as conn:
+                rows = conn.execute(
+                    select(entries.c.seq, entries.c.leaf_hash)
+                    .where(entries.c.election_id == election_id, entries.c.seq >= seq)
+                    .order_by(entries.c.seq)
+                    .limit(batch)
+                ).all()
+            if not rows:
+                return
+            for r in rows:
+                yield r.seq, bytes(r.leaf_hash)
+            seq = rows[-1].seq + 1
+
+    def entries_of_types(self, election_id: str, types: list[str]) -> Iterator[StoredEntry]:
+        """The (few) entries of the given types, in log order: the election's fixed part."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(entries.c.seq, entries.c.type, entries.c.data, entries.c.tracker)
+                .where(entries.c.election_id == election_id, entries.c.type.in_(types))
+                .order_by(entries.c.seq)
+            ).all()
+        for r in rows:
+            yield StoredEntry(r.seq, r.type, bytes(r.data), _opt_bytes(r.tracker))
+
+    def election_ids(self) -> list[str]:
+        with self.engine.connect() as conn:
+            return [r[0] for r in conn.execute(select(elections.c.id).order_by(elections.c.id))]
+
+    def append(self, election_id: str, entry: StoredEntry, head: SignedTreeHead) -> None:
+        """Store the entry and its tree head atomically and durably."""
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    entries.insert().values(
+                        election_id=election_id,
+                        seq=entry.seq,
+                        type=entry.type,
+                        data=entry.data,
+                        leaf_hash=leaf_hash(entry.data),
+                        tracker=entry.tracker,
+                    )
+                )
+                conn.execute(
+                    tree_heads.insert().values(
+                        election_id=election_id,
+                        size=head.size,
+                        root=head.root,
+                        timestamp_ms=head.timestamp_ms,
+                        signature=head.signature,
+                    )
+                )
+        except IntegrityError:
+            raise DuplicateEntry("this entry is already on the board") from None
+
+    def entries(
+        self, election_id: str, start: int = 0, end: int | None = None, batch: int = 5000
+    ) -> Iterator[StoredEntry]:
+        """Entries in log order, fetched in batches so a log of millions streams."""
+        seq = start
+        while end is None or seq < end:
+            limit = batch if end is None else min(batch, end - seq)
+            with self.engine.connect() as conn:
+                rows = conn.execute(
+                    select(entries.c.seq, entries.c.type, entries.c.data, entries.c.tracker)
+                    .where(entries.c.election_id == election_id, entries.c.seq >= seq)
+                    .order_by(entries.c.seq)
+                    .limit(limit)
+                ).all()
+            if not rows:
+                return
+            for r in rows:
+                yield StoredEntry(r.seq, r.type, bytes(r.data), _opt_bytes(r.tracker))
+            seq = rows[-1].seq + 1
+
+    def entry_by_tracker(self, election_id: str, tracker: bytes) -> StoredEntry | None:
+        with self.engine.connect() as conn:
+            r = conn.execute(
+                select(entries.c.seq, entries.c.type, entries.c.data, entries.c.tracker).where(
+                    entries.c.election_id == election_id, entries.c.tracker == tracker
+                )
+            ).first()
+        return None if r is None else StoredEntry(r.seq, r.type, bytes(r.data), tracker)
+
+    def tree_head(self, election_id: str, size: int | None = None) -> SignedTreeHead | None:
+        """The tree head of a given size, or the latest."""
+        q = select(tree_heads).where(tree_heads.c.election_id == election_id)
+        q = (
+            q.where(tree_heads.c.size == size)
+            if size is not None
+            else q.order_by(tree_heads.c.size.desc()).limit(1)
+        )
+        with self.engine.connect() as conn:
+            r = conn.execute(q).first()
+        if r is None:
+            return None
+        return SignedTreeHead(
+            election_id, r.size, bytes(r.root), r.timestamp_ms, bytes(r.signature)
+        )
+
+    def tree_heads(
+        self, election_id: str, start: int = 1, limit: int | None = None
+    ) -> Iterator[SignedTreeHead]:
+        q = (
+            select(tree_heads)
+            .where(tree_heads.c.election_id == election_id, tree_heads.c.size >= start)
+            .order_by(tree_heads.c.size)
+        )
+        if limit is not None:
+            q = q.limit(limit)
+        with self.engine.connect() as conn:
+            for r in conn.execute(q):
+                yield SignedTreeHead(
+                    election_id, r.size, bytes(r.root), r.timestamp_ms, bytes(r.signature)
+                )
+
+
+def _opt_bytes(value: Any) -> bytes | None:
+    return None if value is None else bytes(value)

@@ -1,0 +1,1 @@
+"""The election service: HTTP API (FastAPI) over the bulletin board, and the booth page."""

@@ -1,0 +1,452 @@
+"""One election on the board: which message is acceptable when, checked before it is logged.
+
+Every message is verified completely (proofs, signatures, phase, authorisation) before it is
+appended, and nothing changes when a check fails. Phases follow the protocol: setup (trustee
+keys, then shares, then each trustee's verdict; the credential list) -> open (ballots and
+audits) -> closed (the tally) -> decryptions -> result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from openballot.board.log import Appended, ElectionLog
+from openballot.board.signing import BoardKey
+from openballot.board.store import BoardStore, DuplicateEntry, StoredEntry
+from openballot.crypto.keyceremony import Complaint, EncryptedShare, TrusteePublicKey
+from openballot.election.ballot import BallotOpening, EncryptedBallot, verify_ballot, verify_opening
+from openballot.election.context import ElectionContext, ceremony_context
+from openballot.election.credentials import CredentialList
+from openballot.election.decryption import (
+    Result,
+    TrusteeDecryption,
+    compute_result,
+    verify_trustee_decryption,
+)
+from openballot.election.manifest import Manifest
+from openballot.election.tally import Tally
+from openballot.errors import DecodeError, OpenBallotError, ProtocolError
+from openballot.jsonfields import get, get_int, get_list, obj
+from openballot.record.ballot_log import AuditEntry, CastEntry, entry_line
+from openballot.record.files import json_bytes
+from openballot.verify.ballot_pass import check_ballot_lines
+
+__all__ = [
+    "Forbidden",
+    "NotFound",
+    "Conflict",
+    "Receipt",
+    "ElectionService",
+    "Board",
+]
+
+
+class Forbidden(OpenBallotError):
+    """Missing or wrong bearer token for this role."""
+
+
+class NotFound(OpenBallotError):
+    pass
+
+
+class Conflict(ProtocolError):
+    """Acceptable in general but not now (wrong phase, already done)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    tracker: bytes
+    appended: Appended
+    already_cast: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "tracker": self.tracker.hex(),
+            "index": self.appended.entry.seq,
+            "entry": self.appended.entry.data.decode(),
+            "tree_head": self.appended.tree_head.to_json(),
+            "inclusion_proof": [h.hex() for h in self.appended.inclusion_proof],
+            "already_cast": self.already_cast,
+        }
+
+
+def _leaf(value: dict[str, Any]) -> bytes:
+    return json_bytes(value, pretty=False)
+
+
+def _token_hash(token: str) -> bytes:
+    return hashlib.sha256(token.encode()).digest()
+
+
+BALLOT_TYPES = ("cast", "audit")
+
+
+@dataclass
+class ElectionService:
+    log: ElectionLog
+    manifest: Manifest
+    trustees: int
+    threshold: int
+    keys: dict[int, TrusteePublicKey] = field(default_factory=dict)
+    shares: dict[int, tuple[EncryptedShare, ...]] = field(default_factory=dict)
+    complaints: list[Complaint] = field(default_factory=list)
+    verdicts: set[int] = field(default_factory=set)
+    credentials: CredentialList | None = None
+    ctx: ElectionContext | None = None
+    eligible: dict[bytes, str] = field(default_factory=dict)
+    tally: Tally | None = None
+    decryptions: dict[int, TrusteeDecryption] = field(default_factory=dict)
+    result: Result | None = None
+
+    @property
+    def election_id(self) -> str:
+        return self.manifest.election_id
+
+    @property
+    def state(self) -> str:
+        if self.result is not None:
+            return "decrypted"
+        if self.tally is not None:
+            return "closed"
+        if self.ctx is not None:
+            return "open"
+        return "setup"
+
+    def ceremony(self) -> Any:
+        return ceremony_context(self.manifest, self.trustees, self.threshold)
+
+    # --- authorisation -----------------------------------------------------------------
+
+    def authorise(self, role: str, token: str | None) -> None:
+        expected = self.log.store.token_hash(self.election_id, role)
+        if (
+            expected is None
+            or token is None
+            or not hmac.compare_digest(expected, _token_hash(token))
+        ):
+            raise Forbidden(f"this needs the {role} token of election {self.election_id!r}")
+
+    # --- replay at start-up ------------------------------------------------------------
+
+    def apply(self, type_: str, value: dict[str, Any]) -> None:
+        """Update the state with a message already checked (now or when it was logged)."""
+        if type_ == "trustee-key":
+            key = TrusteePublicKey.from_json(value["key"])
+            self.keys[key.index] = key
+        elif type_ == "shares":
+            self.shares[value["sender"]] = tuple(
+                EncryptedShare.from_json(s) for s in value["shares"]
+            )
+        elif type_ == "complaints":
+            self.complaints.extend(Complaint.from_json(c) for c in value["complaints"])
+            self.verdicts.add(value["accuser"])
+        elif type_ == "ceremony-ok":
+            self.verdicts.add(value["trustee"])
+        elif type_ == "credentials":
+            self.credentials = CredentialList.from_json(
+                value["credentials"], self.manifest.district_ids()
+            )
+            self.eligible = self.credentials.district_of()
+        elif type_ == "election":
+            assert self.credentials is not None
+            self.ctx = ElectionContext.create(
+                self.manifest, self.threshold, list(self.keys.values()), self.credentials, False
+            )
+        elif type_ == "tally":
+            assert self.ctx is not None
+            self.tally = Tally.from_json(value["tally"], self.ctx)
+        elif type_ == "decryption":
+            assert self.ctx is not None
+            dec = TrusteeDecryption.from_json(value["decryption"], self.ctx)
+            self.decryptions[dec.trustee] = dec
+        elif type_ == "result":
+            assert self.ctx is not None
+            self.result = Result.from_json(value["result"], self.ctx)
+
+    def _append(self, value: dict[str, Any], tracker: bytes | None = None) -> Appended:
+        appended = self.log.append(value["type"], _leaf(value), tracker)
+        self.apply(value["type"], value)
+        return appended
+
+    # --- key ceremony ------------------------------------------------------------------
+
+    def _in_setup(self) -> None:
+        if self.ctx is not None:
+            raise Conflict("the key ceremony is over: the election is open")
+
+    def post_trustee_key(self, index: int, value: Any) -> Appended:
+        with self.log.lock:
+            self._in_setup()
+            if not 1 <= index <= self.trustees:
+                raise NotFound(f"trustee {index}: this election has trustees 1..{self.trustees}")
+            key = TrusteePublicKey.from_json(value)
+            if key.index != index:
+                raise ProtocolError(f"the key is trustee {key.index}'s, posted as trustee {index}")
+            if index in self.keys:
+                raise Conflict(f"trustee {index} has already published a key")
+            key.verify(self.ceremony(), self.threshold)
+            return self._append({"type": "trustee-key", "key": key.to_json()})
+
+    def post_shares(self, sender: int, value: Any) -> Appended:
+        with self.log.lock:
+            self._in_setup()
+            if len(self.keys) != self.trustees:
+                raise Conflict(
+                    f"{len(self.keys)} of {self.trustees} trustee keys published; "
+                    "shares come after all of them"
+                )
+            if sender in self.shares:
+                raise Conflict(f"trustee {sender} has already sent its shares")
+            items = get_list(obj(value, "shares"), "shares", "shares")
+            shares = tuple(EncryptedShare.from_json(s) for s in items)
+            expected = [j for j in range(1, self.trustees + 1) if j != sender]
+            if sorted(s.recipient for s in shares) != expected or any(
+                s.sender != sender for s in shares
+            ):
+                raise ProtocolError(
+                    f"trustee {sender} must send one share to each of trustees {expected}"
+                )
+            return self._append(
+                {"type": "shares", "sender": sender, "shares": [s.to_json() for s in shares]}
+            )
+
+    def post_verdict(self, trustee: int, value: Any) -> Appended:
+        """A trustee's result of checking its shares: all good, or complaints."""
+        with self.log.lock:
+            self._in_setup()
+            if len(self.shares) != self.trustees:
+                raise Conflict("not every trustee has sent its shares yet")
+            if trustee in self.verdicts:
+                raise Conflict(f"trustee {trustee} has already given its verdict")
+            items = get_list(obj(value, "verdict"), "complaints", "verdict")
+            if not items:
+                return self._append({"type": "ceremony-ok", "trustee": trustee})
+            complaints = [Complaint.from_json(c) for c in items]
+            for c in complaints:
+                if c.accuser != trustee:
+                    raise ProtocolError(f"complaint by trustee {c.accuser} posted by {trustee}")
+                share = {s.recipient: s for s in self.shares.get(c.accused, ())}.get(trustee)
+                if share is None:
+                    raise ProtocolError(f"no share from trustee {c.accused} to {trustee}")
+                c.verify(share, list(self.keys.values()), self.ceremony())
+            return self._append(
+                {
+                    "type": "complaints",
+                    "accuser": trustee,
+                    "complaints": [c.to_json() for c in complaints],
+                }
+            )
+
+    def post_credentials(self, value: Any) -> Appended:
+        with self.log.lock:
+            self._in_setup()
+            if self.credentials is not None:
+                raise Conflict("the credential list is already published")
+            creds = CredentialList.from_json(value, self.manifest.district_ids())
+            return self._append({"type": "credentials", "credentials": creds.to_json()})
+
+    def open(self) -> Appended:
+        with self.log.lock:
+            self._in_setup()
+            if len(self.verdicts) != self.trustees:
+                raise Conflict(
+                    f"{len(self.verdicts)} of {self.trustees} trustees have checked their shares"
+                )
+            if self.complaints:
+                raise Conflict("the key ceremony has justified complaints; run it again")
+            if self.credentials is None:
+                raise Conflict("the credential list is not published yet")
+            ctx = ElectionContext.create(
+                self.manifest, self.threshold, list(self.keys.values()), self.credentials
+            )
+            return self._append({"type": "election", "election": ctx.summary_json()})
+
+    # --- voting ------------------------------------------------------------------------
+
+    def _open_ctx(self) -> ElectionContext:
+        if self.ctx is None:
+            raise Conflict("the election is not open yet")
+        if self.tally is not None:
+            raise Conflict("the election is closed")
+        return self.ctx
+
+    def _check_ballot(self, ballot: EncryptedBallot) -> ElectionContext:
+        ctx = self._open_ctx()
+        verify_ballot(ctx, ballot)
+        if self.eligible.get(ballot.credential.data) != ballot.district:
+            raise ProtocolError(
+                f"credential is not on the credential list of district {ballot.district!r}"
+            )
+        return ctx
+
+    def cast(self, value: Any) -> Receipt:
+        ballot = EncryptedBallot.from_json(get(obj(value, "body"), "ballot", "body"), "ballot")
+        tracker = ballot.tracker()
+        existing = self.log.store.entry_by_tracker(self.election_id, tracker)
+        if existing is not None:
+            return self._existing(existing, tracker)
+        self._check_ballot(ballot)  # the costly part, outside the lock
+        with self.log.lock:
+            self._open_ctx()
+            try:
+                appended = self.log.append("cast", entry_line(CastEntry(ballot)), tracker)
+            except DuplicateEntry:
+                # Raced with the same ballot: answer as for a replay.
+                existing = self.log.store.entry_by_tracker(self.election_id, tracker)
+                assert existing is not None
+                return self._existing(existing, tracker)
+        return Receipt(tracker, appended)
+
+    def _existing(self, entry: StoredEntry, tracker: bytes) -> Receipt:
+        if entry.type == "audit":
+            raise Conflict(f"ballot {tracker.hex()} was audited and can never be cast")
+        return Receipt(tracker, self.log.receipt_for(entry), already_cast=True)
+
+    def audit(self, value: Any) -> Receipt:
+        body = obj(value, "body")
+        ballot = EncryptedBallot.from_json(get(body, "ballot", "body"), "ballot")
+        opening = BallotOpening.from_json(get(body, "opening", "body"), "opening")
+        tracker = ballot.tracker()
+        if self.log.store.entry_by_tracker(self.election_id, tracker) is not None:
+            raise Conflict(f"ballot {tracker.hex()} is already on the board")
+        ctx = self._check_ballot(ballot)
+        verify_opening(ctx, ballot, opening)
+        with self.log.lock:
+            self._open_ctx()
+            try:
+                appended = self.log.append(
+                    "audit", entry_line(AuditEntry(ballot, opening)), tracker
+                )
+            except DuplicateEntry:
+                raise Conflict(f"ballot {tracker.hex()} is already on the board") from None
+        return Receipt(tracker, appended)
+
+    def ballot_lines(self) -> Iterator[tuple[int, bytes]]:
+        """The ballot log as ballots.jsonl would hold it: (line number, line)."""
+        number = 0
+        for entry in self.log.entries():
+            if entry.type in BALLOT_TYPES:
+                number += 1
+                yield number, entry.data
+
+    # --- closing and decryption ----------------------------------------------------------
+
+    def close(self, workers: int | None = 1) -> Appended:
+        with self.log.lock:
+            ctx = self._open_ctx()
+            summary = check_ballot_lines(ctx, self.ballot_lines, "ballots.jsonl", workers)
+            if summary.outcomes_with_errors:
+                check, where, message = summary.outcomes_with_errors[0]
+                raise ProtocolError(f"the board holds a bad ballot [{check}] {where}: {message}")
+            tally = summary.builder.finish(summary.log_size, summary.log_root)
+            return self._append({"type": "tally", "tally": tally.to_json()})
+
+    def post_decryption(self, trustee: int, value: Any) -> Appended:
+        with self.log.lock:
+            if self.tally is None or self.ctx is None:
+                raise Conflict("the tally is not computed yet")
+            if self.result is not None:
+                raise Conflict("the result is already published")
+            if trustee in self.decryptions:
+                raise Conflict(f"trustee {trustee} has already decrypted")
+            dec = TrusteeDecryption.from_json(value, self.ctx)
+            if dec.trustee != trustee:
+                raise ProtocolError(f"decryption by trustee {dec.trustee} posted as {trustee}")
+            verify_trustee_decryption(self.ctx, self.tally, dec)
+            return self._append({"type": "decryption", "decryption": dec.to_json()})
+
+    def publish_result(self) -> Appended:
+        with self.log.lock:
+            if self.tally is None or self.ctx is None:
+                raise Conflict("the tally is not computed yet")
+            if self.result is not None:
+                raise Conflict("the result is already published")
+            result = compute_result(self.ctx, self.tally, list(self.decryptions.values()))
+            return self._append({"type": "result", "result": result.to_json()})
+
+
+FIXED_TYPES = [
+    "manifest",
+    "trustee-key",
+    "shares",
+    "complaints",
+    "ceremony-ok",
+    "credentials",
+    "election",
+    "tally",
+    "decryption",
+    "result",
+]
+
+
+class Board:
+    """Every election of one server: storage, signing key, and each election's service."""
+
+    def __init__(self, store: BoardStore, key: BoardKey) -> None:
+        self.store = store
+        self.key = key
+        self.elections: dict[str, ElectionService] = {}
+        for election_id in store.election_ids():
+            self.elections[election_id] = self._load(election_id)
+
+    def _load(self, election_id: str) -> ElectionService:
+        import json
+
+        log = ElectionLog(self.store, self.key, election_id)
+        service: ElectionService | None = None
+        for entry in self.store.entries_of_types(election_id, FIXED_TYPES):
+            value = json.loads(entry.data)
+            if entry.type == "manifest":
+                service = ElectionService(
+                    log,
+                    Manifest.from_json(value["manifest"]),
+                    value["trustees"],
+                    value["threshold"],
+                )
+            else:
+                assert service is not None
+                service.apply(entry.type, value)
+        if service is None:
+            raise RuntimeError(f"election {election_id!r} has no manifest on the board")
+        return service
+
+    def get(self, election_id: str) -> ElectionService:
+        service = self.elections.get(election_id)
+        if service is None:
+            raise NotFound(f"no election {election_id!r} on this board")
+        return service
+
+    def create(self, value: Any) -> tuple[ElectionService, dict[str, str]]:
+        """Create an election from {"manifest", "trustees", "threshold"}; returns the
+        service and the bearer tokens of its roles, shown once and stored only as hashes."""
+        o = obj(value, "body")
+        manifest = Manifest.from_json(get(o, "manifest", "body"))
+        n = get_int(o, "trustees", "body", 1)
+        t = get_int(o, "threshold", "body", 1)
+        if t > n:
+            raise DecodeError(f"body.threshold: {t} is more than the {n} trustees")
+        if manifest.election_id in self.elections:
+            raise Conflict(f"election {manifest.election_id!r} already exists")
+        roles = ["credential-authority"] + [f"trustee-{i}" for i in range(1, n + 1)]
+        tokens = {role: secrets.token_urlsafe(24) for role in roles}
+        self.store.create_election(
+            manifest.election_id,
+            int(time.time() * 1000),
+            {role: _token_hash(tok) for role, tok in tokens.items()},
+        )
+        log = ElectionLog(self.store, self.key, manifest.election_id)
+        service = ElectionService(log, manifest, n, t)
+        log.append(
+            "manifest",
+            _leaf(
+                {"type": "manifest", "manifest": manifest.to_json(), "trustees": n, "threshold": t}
+            ),
+        )
+        self.elections[manifest.election_id] = service
+        return service, tokens
