@@ -6,6 +6,7 @@ and a wrong field is reported as ``ballot.contests[2].selections[0].alpha: expec
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from openballot.errors import DecodeError
@@ -19,6 +20,8 @@ __all__ = [
     "get_obj",
     "only_keys",
     "hex_bytes",
+    "loads",
+    "MAX_INT",
 ]
 
 _HEX_DIGITS = frozenset("0123456789abcdef")
@@ -43,13 +46,39 @@ def get_str(o: dict[str, Any], key: str, where: str) -> str:
     return v
 
 
+#: Every integer of the protocol is hashed as an unsigned 64-bit value.
+MAX_INT = 2**63 - 1
+
+
 def get_int(o: dict[str, Any], key: str, where: str, minimum: int = 0) -> int:
     v = get(o, key, where)
     if not isinstance(v, int) or isinstance(v, bool):
         raise DecodeError(f"{where}.{key}: expected an integer, got {type(v).__name__}")
     if v < minimum:
         raise DecodeError(f"{where}.{key}: expected at least {minimum}, got {v}")
+    if v > MAX_INT:
+        raise DecodeError(f"{where}.{key}: expected at most {MAX_INT}, got {v}")
     return v
+
+
+def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise DecodeError(f"field {key!r} appears twice in one object")
+        out[key] = value
+    return out
+
+
+def loads(data: bytes | str, where: str) -> Any:
+    """Parse JSON strictly: a key given twice is refused, since two readers could each take a
+    different one of its values; errors (and absurd nesting) name `where`."""
+    try:
+        return json.loads(data, object_pairs_hook=_refuse_duplicate_keys)
+    except DecodeError as exc:
+        raise DecodeError(f"{where}: {exc}") from None
+    except (ValueError, RecursionError) as exc:
+        raise DecodeError(f"{where}: not valid JSON ({exc})") from None
 
 
 def get_list(o: dict[str, Any], key: str, where: str) -> list[Any]:

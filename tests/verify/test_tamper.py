@@ -501,8 +501,16 @@ def test_ballot_log_that_cannot_be_read_is_unreadable(record: Path) -> None:
 def test_file_nested_too_deeply_is_unreadable(record: Path) -> None:
     """Hostile JSON (nested 100 000 deep) makes the JSON parser raise RecursionError: the
     record cannot be read, which is exit 2, not a traceback."""
+    (record / "manifest.json").write_text("[" * 100_000 + "]" * 100_000)
+    _assert_unreadable(verify_cli(record), "manifest.json")
+
+
+def test_result_that_is_not_json_is_a_finding(record: Path) -> None:
+    """tally.json and result.json are what is being verified: garbage there is a failure of
+    the election (exit 1), not an unreadable record."""
     (record / "result.json").write_text("[" * 100_000 + "]" * 100_000)
-    _assert_unreadable(verify_cli(record), "result.json")
+    report = verify(record)
+    caught(report, "result.decode", "result.json", "not valid JSON")
 
 
 def test_verifying_never_writes_to_the_record(record: Path) -> None:

@@ -175,9 +175,12 @@ def cast(record: Record, ballot: Annotated[Path, typer.Argument()]) -> None:
 
 @app.command()
 @fails_cleanly
-def tally(record: Record) -> None:
+def tally(
+    record: Record,
+    workers: Annotated[int, typer.Option(min=0, help="Processes; 0 = all cores.")] = 0,
+) -> None:
     """Close voting and compute the encrypted tally of the ballots that count."""
-    t, problems = steps.compute_tally(record)
+    t, problems = steps.compute_tally(record, workers or None)
     for check, where, message in problems:
         err.print(f"left out [{check}] {where}: {message}", markup=False, highlight=False)
     out.print(f"tally of {sum(n for _, n in t.counted)} counted ballots written")

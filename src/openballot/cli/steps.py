@@ -38,7 +38,7 @@ from openballot.election.decryption import (
 from openballot.election.manifest import Manifest
 from openballot.election.tally import Tally
 from openballot.errors import DecodeError, OpenBallotError, ProtocolError, RecordError
-from openballot.jsonfields import get_int, obj
+from openballot.jsonfields import obj
 from openballot.record.ballot_box import BallotBox, Receipt
 from openballot.record.files import json_bytes, read_json, write_json
 from openballot.record.layout import RecordLayout, decoded
@@ -62,14 +62,7 @@ __all__ = [
 def _parameters(layout: RecordLayout) -> tuple[Manifest, int, int]:
     layout.check_format()
     manifest = decoded(layout.manifest, read_json(layout.manifest), Manifest.from_json)
-    p = layout.ceremony / "parameters.json"
-    value = read_json(p)
-
-    def decode(v: Any) -> tuple[int, int]:
-        o = obj(v, "parameters")
-        return get_int(o, "trustees", "parameters", 1), get_int(o, "threshold", "parameters", 1)
-
-    n, t = decoded(p, value, decode)
+    n, t = layout.read_parameters()
     return manifest, n, t
 
 
@@ -82,7 +75,7 @@ def new_election(record: Path, manifest_file: Path, trustees: int, threshold: in
         raise RecordError(f"{record}: a record already exists there")
     layout.create()
     write_json(layout.manifest, manifest.to_json())
-    write_json(layout.ceremony / "parameters.json", {"trustees": trustees, "threshold": threshold})
+    write_json(layout.parameters, {"trustees": trustees, "threshold": threshold})
     return manifest
 
 

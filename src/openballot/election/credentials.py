@@ -5,7 +5,7 @@ key is derived from it, and only the public key g^x is published, in the distric
 the voter's home district. A ballot is signed with the key, so the count of public
 credentials per district bounds the count of counted ballots there.
 
-Code: 20 characters of Crockford base32 in four groups of five (``7KQ2M-X0HVA-PD3RT-9WZ4E``);
+Code: 20 characters of Crockford base32 in four groups of five (``7KQ2M-X0HVA-PD3RT-9WZ4B``);
 19 random characters (95 bits) and one check character, so most typing mistakes are caught
 before a voter signs with the wrong key.
 """
@@ -47,6 +47,10 @@ def new_code() -> str:
 
 def normalize_code(code: str) -> str:
     """Upper-case, drop spaces and dashes, read look-alikes (O as 0, I and L as 1) and check."""
+    if not code.isascii():
+        # str.upper() maps some non-ASCII letters onto ASCII ones ("ı" to "I"); a second
+        # implementation would have to copy that, so only ASCII is read.
+        raise ProtocolError("credential code: expected 20 characters of 0-9 and A-Z")
     chars = "".join(_READS_AS.get(c, c) for c in code.upper() if c not in " -\t")
     if len(chars) != 20 or any(c not in ALPHABET for c in chars):
         raise ProtocolError("credential code: expected 20 characters of 0-9 and A-Z")

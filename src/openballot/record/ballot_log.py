@@ -6,13 +6,12 @@ the ballot log's Merkle tree, so any edit to any line changes the log root.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from openballot.election.ballot import BallotOpening, EncryptedBallot
 from openballot.errors import DecodeError
-from openballot.jsonfields import get, get_str, obj, only_keys
+from openballot.jsonfields import get, get_str, loads, obj, only_keys
 from openballot.record.files import json_bytes
 
 __all__ = ["CastEntry", "AuditEntry", "Entry", "entry_line", "parse_unverified_entry"]
@@ -49,10 +48,7 @@ def entry_line(entry: Entry) -> bytes:
 
 def parse_unverified_entry(line: bytes, where: str) -> Entry:
     """Decode one line; proofs and signatures are not checked here."""
-    try:
-        value = json.loads(line)
-    except (ValueError, RecursionError) as exc:
-        raise DecodeError(f"{where}: not valid JSON ({exc})") from None
+    value = loads(line, where)
     o = obj(value, where)
     kind = get_str(o, "type", where)
     if kind == "cast":

@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from openballot.errors import RecordError
+from openballot.errors import DecodeError, RecordError
+from openballot.jsonfields import loads
 
 __all__ = ["read_json", "write_json", "append_line", "iter_lines", "json_bytes"]
 
@@ -29,9 +30,9 @@ def read_json(path: Path) -> Any:
     except OSError as exc:
         raise RecordError(f"{path}: cannot read ({exc.strerror})") from None
     try:
-        return json.loads(data)
-    except (ValueError, RecursionError) as exc:
-        raise RecordError(f"{path}: not valid JSON ({exc})") from None
+        return loads(data, str(path))
+    except DecodeError as exc:
+        raise RecordError(str(exc)) from None
 
 
 def write_json(path: Path, value: Any, private: bool = False) -> None:

@@ -6,13 +6,12 @@ verifier to check that a record's files say exactly what its board log says.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from openballot.errors import DecodeError
-from openballot.jsonfields import get, get_int, get_str, obj
+from openballot.jsonfields import get, get_int, get_str, loads, obj
 from openballot.record.files import json_bytes, write_json
 from openballot.record.layout import RecordLayout
 from openballot.record.tree_head import SignedTreeHead
@@ -27,10 +26,7 @@ BOARD_TYPES = ("ceremony-ok",)
 def record_files(leaf: bytes, where: str) -> tuple[str, list[tuple[str, Any]]]:
     """The leaf's type, and the JSON files it fills: [(path in the record, value)].
     Ballot leaves fill ballots.jsonl, line for line, with their exact bytes."""
-    try:
-        value = json.loads(leaf)
-    except (ValueError, RecursionError) as exc:
-        raise DecodeError(f"{where}: not valid JSON ({exc})") from None
+    value = loads(leaf, where)
     o = obj(value, where)
     kind = get_str(o, "type", where)
     if kind in BALLOT_TYPES or kind in BOARD_TYPES:

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from openballot.crypto.keyceremony import Complaint, EncryptedShare, TrusteePublicKey
 from openballot.errors import DecodeError, RecordError
-from openballot.jsonfields import get_int, get_list, get_str, obj
+from openballot.jsonfields import get_int, get_list, get_str, obj, only_keys
 from openballot.record.files import read_json, write_json
 
 __all__ = ["FORMAT", "VERSION", "RecordLayout"]
@@ -96,6 +96,7 @@ class RecordLayout:
         where = "record.json"
         try:
             o = obj(o, where)
+            only_keys(o, {"format", "version"}, where)
             fmt = get_str(o, "format", where)
             version = get_int(o, "version", where)
         except DecodeError as exc:
@@ -106,6 +107,24 @@ class RecordLayout:
             raise RecordError(
                 f"record.json.version: this verifier reads version {VERSION}, got {version}"
             )
+
+    @property
+    def parameters(self) -> Path:
+        return self.ceremony / "parameters.json"
+
+    def read_parameters(self) -> tuple[int, int]:
+        """(trustees n, threshold t) as the election authority set them."""
+
+        def decode(v: Any) -> tuple[int, int]:
+            o = obj(v, "parameters")
+            only_keys(o, {"trustees", "threshold"}, "parameters")
+            n = get_int(o, "trustees", "parameters", 1)
+            t = get_int(o, "threshold", "parameters", 1)
+            if t > n:
+                raise DecodeError(f"parameters: threshold {t} is more than the {n} trustees")
+            return n, t
+
+        return decoded(self.parameters, read_json(self.parameters), decode)
 
     def read_unverified_trustees(self) -> tuple[TrusteePublicKey, ...]:
         paths = sorted(self.ceremony.glob("trustee-*.json"), key=_index_of)
@@ -124,7 +143,9 @@ class RecordLayout:
         value = read_json(p)
 
         def decode(v: Any) -> tuple[EncryptedShare, ...]:
-            items = get_list(obj(v, "shares"), "shares", "shares")
+            o = obj(v, "shares")
+            only_keys(o, {"shares"}, "shares")
+            items = get_list(o, "shares", "shares")
             return tuple(EncryptedShare.from_json(s) for s in items)
 
         return decoded(p, value, decode)
@@ -132,13 +153,7 @@ class RecordLayout:
     def read_unverified_complaints(self) -> tuple[Complaint, ...]:
         found = []
         for p in sorted(self.ceremony.glob("complaints-*.json"), key=_index_of):
-            value = read_json(p)
-
-            def decode(v: Any) -> list[Complaint]:
-                items = get_list(obj(v, "complaints"), "complaints", "complaints")
-                return [Complaint.from_json(c) for c in items]
-
-            found.extend(decoded(p, value, decode))
+            found.extend(decoded(p, read_json(p), _complaints_decoder(_index_of(p))))
         return tuple(found)
 
 
@@ -147,3 +162,16 @@ def _index_of(path: Path) -> int:
         return int(path.stem.rsplit("-", 1)[1])
     except (IndexError, ValueError):
         raise RecordError(f"{path.name}: file name does not end in a trustee number") from None
+
+
+def _complaints_decoder(accuser: int) -> Callable[[Any], list[Complaint]]:
+    def decode(v: Any) -> list[Complaint]:
+        o = obj(v, "complaints")
+        only_keys(o, {"complaints"}, "complaints")
+        complaints = [Complaint.from_json(c) for c in get_list(o, "complaints", "complaints")]
+        for c in complaints:
+            if c.accuser != accuser:
+                raise DecodeError(f"complaints: a complaint by trustee {c.accuser}")
+        return complaints
+
+    return decode

@@ -7,7 +7,6 @@ per-election tokens handed out when the election is created. Reading is open to 
 from __future__ import annotations
 
 import hmac
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -16,6 +15,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from openballot.errors import DecodeError
+from openballot.jsonfields import loads
 from openballot.server.limits import BodySizeLimit
 from openballot.server.problems import install_problem_handlers
 from openballot.server.service import Board, Forbidden, NotFound
@@ -38,11 +38,7 @@ def _bearer(value: str | None) -> str | None:
 
 
 async def _json(request: Request) -> Any:
-    raw = await request.body()
-    try:
-        return json.loads(raw)
-    except (ValueError, RecursionError) as exc:
-        raise DecodeError(f"request body is not valid JSON ({exc})") from None
+    return loads(await request.body(), "request body")
 
 
 def create_app(board: Board, admin_token: str, booth_dir: Path | None = None) -> FastAPI:

@@ -206,7 +206,25 @@ def check_ballot_lines(
                 audited += 1
                 if o.error:
                     errors.append(("audit.opening", where, o.error))
-                if first is not None and first >= 0:
+                elif district_of.get(o.credential) != o.district:
+                    errors.append(
+                        (
+                            "audit.eligibility",
+                            where,
+                            f"credential {o.credential.hex()[:16]}… is not on the credential "
+                            f"list of district {o.district!r}",
+                        )
+                    )
+                if first is not None and first >= 0 and o.error:
+                    errors.append(
+                        (
+                            "audit.cast",
+                            where,
+                            "an audit of a ballot cast earlier, with an opening that fails: "
+                            "the ballot stays counted",
+                        )
+                    )
+                elif first is not None and first >= 0:
                     errors.append(
                         (
                             "audit.cast",

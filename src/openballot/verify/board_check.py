@@ -8,13 +8,12 @@ after signing a head is caught by that head, and by any receipt a voter kept.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from openballot.errors import DecodeError, OpenBallotError, RecordError
-from openballot.jsonfields import get_str, hex_bytes, obj
+from openballot.jsonfields import get_str, hex_bytes, loads, obj
 from openballot.record.files import iter_lines, read_json
 from openballot.record.from_board import BALLOT_TYPES, record_files
 from openballot.record.merkle import MerkleRoot, leaf_hash, verify_inclusion
@@ -53,7 +52,7 @@ def _heads(path: Path, report: Report) -> Iterator[SignedTreeHead]:
     for number, line in iter_lines(path):
         where = f"tree-heads.jsonl:{number}"
         try:
-            head = SignedTreeHead.from_json(json.loads(line), where)
+            head = SignedTreeHead.from_json(loads(line, where), where)
         except (DecodeError, ValueError, RecursionError) as exc:
             report.add("board.tree-head", where, f"cannot be read: {exc}")
             continue

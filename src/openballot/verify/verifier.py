@@ -50,6 +50,15 @@ def load_context(layout: RecordLayout, report: Report | None = None) -> Election
         summary,
         lambda v: get_int(obj(v, "election.json"), "threshold", "election.json", 1),
     )
+    n, t = layout.read_parameters()
+    if (n, t) != (len(trustees), threshold):
+        message = (
+            f"the election was set up for {n} trustees with threshold {t}; the record has "
+            f"{len(trustees)} trustee keys and threshold {threshold}"
+        )
+        if report is None:
+            raise RecordError(f"ceremony/parameters.json: {message}")
+        report.add("ceremony.parameters", "ceremony/parameters.json", message)
     _check_ceremony(layout, manifest, trustees, threshold, report)
     ctx = ElectionContext.create(manifest, threshold, trustees, credentials, check=False)
     try:
@@ -160,13 +169,23 @@ def verify_record(
     if not layout.tally.exists():
         report.add("tally.missing", "tally.json", "the record has no tally")
         return report
-    _compare_tally(ctx, tally, read_json(layout.tally), report)
+    try:
+        tally_value = read_json(layout.tally)
+    except RecordError as exc:
+        report.add("tally.decode", "tally.json", str(exc))
+        return report
+    _compare_tally(ctx, tally, tally_value, report)
 
     decryptions = _read_decryptions(ctx, tally, layout, report)
     if not layout.result.exists():
         report.add("result.missing", "result.json", "the record has no result")
         return report
-    _compare_result(ctx, tally, decryptions, read_json(layout.result), report)
+    try:
+        result_value = read_json(layout.result)
+    except RecordError as exc:
+        report.add("result.decode", "result.json", str(exc))
+        return report
+    _compare_result(ctx, tally, decryptions, result_value, report)
     report.checks_run += ["tally", "decryptions", "result"]
     return report
 
