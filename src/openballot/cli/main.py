@@ -275,6 +275,106 @@ def demo(
     verify(record, workers)
 
 
+@app.command()
+@fails_cleanly
+def serve(
+    data: Annotated[Path, typer.Option(help="Folder for the board key, token and SQLite.")] = Path(
+        "openballot-data"
+    ),
+    database: Annotated[
+        str | None, typer.Option(help="Database URL, e.g. postgresql+psycopg://user@host/db.")
+    ] = None,
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    booth: Annotated[Path | None, typer.Option(help="The built booth (web/).")] = None,
+) -> None:
+    """Run the bulletin board, the HTTP API (OpenAPI at /docs) and the voting booth."""
+    import uvicorn
+
+    from openballot.cli.serve import admin_token, build_app, default_booth_dir
+
+    token, token_file = admin_token(data)
+    booth_dir = booth or default_booth_dir()
+    application, url = build_app(data, database, booth_dir, token)
+    err.print(f"board storage: {url.split('@')[-1]}", markup=False, highlight=False)
+    err.print(
+        "admin token: " + (f"in {token_file}" if token_file else "from OPENBALLOT_ADMIN_TOKEN"),
+        markup=False,
+        highlight=False,
+    )
+    if booth_dir is None:
+        err.print("booth: not built (run `make web`); serving the API only", markup=False)
+    uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+@app.command()
+@fails_cleanly
+def export(
+    url: Annotated[str, typer.Argument(help="The board, e.g. http://127.0.0.1:8000")],
+    election: Annotated[str, typer.Option(help="Election id.")],
+    record: Record,
+) -> None:
+    """Download an election's board log and tree heads as a record that `verify` checks."""
+    import httpx
+
+    from openballot.cli.board_client import BoardClient
+
+    if record.exists() and any(record.iterdir()):
+        raise OpenBallotError(f"{record}: exists and is not empty")
+    with httpx.Client(base_url=url, timeout=60) as client:
+        n = BoardClient(client, election).export(record)
+    out.print(f"{n} board entries written to {record}")
+
+
+@app.command()
+@fails_cleanly
+def monitor(
+    url: Annotated[str, typer.Argument(help="The board, e.g. http://127.0.0.1:8000")],
+    election: Annotated[str, typer.Option(help="Election id.")],
+    interval: Annotated[float, typer.Option(min=0.1, help="Seconds between checks.")] = 5.0,
+    rounds: Annotated[int, typer.Option(min=0, help="Checks to make; 0 = until stopped.")] = 0,
+    state: Annotated[
+        Path | None, typer.Option(help="File keeping the board key and last tree head seen.")
+    ] = None,
+) -> None:
+    """Follow a board: every tree head must be signed and consistent with the last one.
+    Exit 1 (with the reason) when the board rewrote or dropped history."""
+    import time
+
+    import httpx
+
+    from openballot.cli.board_client import BoardClient, Monitor
+    from openballot.errors import ProofError
+    from openballot.record.files import write_json
+    from openballot.record.tree_head import SignedTreeHead
+
+    with httpx.Client(base_url=url, timeout=30) as client:
+        board = BoardClient(client, election)
+        if state is not None and state.exists():
+            saved = read_json(state)
+            key = bytes.fromhex(saved["board_key"])
+            last = SignedTreeHead.from_json(saved["last"]) if saved.get("last") else None
+        else:
+            key, last = board.board_key(), None
+        mon = Monitor(board, key, last)
+        done = 0
+        while rounds == 0 or done < rounds:
+            if done:
+                time.sleep(interval)
+            try:
+                head = mon.check()
+            except ProofError as exc:
+                out.print(f"ALERT: {exc}", markup=False, highlight=False)
+                raise typer.Exit(1) from None
+            out.print(
+                f"tree head {head.size} {head.root.hex()[:16]}… signed and consistent",
+                markup=False,
+            )
+            if state is not None:
+                write_json(state, {"board_key": key.hex(), "last": head.to_json()})
+            done += 1
+
+
 def run() -> None:
     app(prog_name="openballot")
 
