@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean web
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found"; exit 2; }
@@ -20,8 +20,17 @@ demo: $(STAMP)
 	$(BIN)/openballot demo --voters 200 --record demo-record
 	$(BIN)/openballot verify demo-record
 
-test: $(STAMP) lint
-	$(BIN)/pytest -n 2 -q
+# The PostgreSQL half of the storage tests needs a real server: the script installs and
+# starts Debian's, and hands its URL to the tests.
+test: $(STAMP) lint web
+	OPENBALLOT_TEST_POSTGRES_URL="$${OPENBALLOT_TEST_POSTGRES_URL:-$$(scripts/postgres-for-tests.sh)}" \
+	  $(BIN)/pytest -n 2 -q
+
+# The booth: JavaScript built with npm from the pinned package.json and its lock file.
+web: web/dist/booth.js
+
+web/dist/booth.js: web/package.json web/package-lock.json $(wildcard web/src/*.js web/src/*/*.js)
+	cd web && npm ci --no-audit --no-fund && npm run build
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
