@@ -23,6 +23,7 @@ demo: $(STAMP)
 # The PostgreSQL half of the storage tests needs a real server: the script installs and
 # starts Debian's, and hands its URL to the tests.
 test: $(STAMP) lint web
+	cd web && npm test
 	OPENBALLOT_TEST_POSTGRES_URL="$${OPENBALLOT_TEST_POSTGRES_URL:-$$(scripts/postgres-for-tests.sh)}" \
 	  $(BIN)/pytest -n 2 -q
 

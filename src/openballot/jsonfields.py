@@ -21,6 +21,7 @@ __all__ = [
     "only_keys",
     "hex_bytes",
     "loads",
+    "text",
     "MAX_INT",
 ]
 
@@ -43,6 +44,16 @@ def get_str(o: dict[str, Any], key: str, where: str) -> str:
     v = get(o, key, where)
     if not isinstance(v, str):
         raise DecodeError(f"{where}.{key}: expected a string, got {type(v).__name__}")
+    return text(v, f"{where}.{key}")
+
+
+def text(v: str, where: str) -> str:
+    """A string that has a UTF-8 encoding: JSON can carry a lone surrogate ("\\ud800"),
+    which no hash input can hold."""
+    try:
+        v.encode("utf-8")
+    except UnicodeEncodeError:
+        raise DecodeError(f"{where}: not valid Unicode text (a lone surrogate)") from None
     return v
 
 

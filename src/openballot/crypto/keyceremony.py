@@ -34,6 +34,7 @@ from openballot.crypto.encoding import Encodable, digest, encode
 from openballot.crypto.group import IDENTITY, Element, Scalar, g_pow, random_scalar
 from openballot.crypto.proofs import ChaumPedersenProof, SchnorrProof
 from openballot.errors import DecodeError, ProofError, ProtocolError
+from openballot.jsonfields import text
 
 __all__ = [
     "TAG_COEFFICIENT",
@@ -814,7 +815,7 @@ def _threshold(value: object, what: str) -> int:
 def _str(value: object, what: str) -> str:
     if not isinstance(value, str):
         raise DecodeError(f"{what}: expected a string, got {type(value).__name__}")
-    return value
+    return text(value, what)
 
 
 def _list(value: object, what: str) -> list[object]:

@@ -138,6 +138,10 @@ class RangeProof:
         for i, j in enumerate(range(low, high + 1)):
             if j == plaintext:
                 commitments.append((g_pow(w), key**w))
+                # A simulated branch costs two more variable-base multiplications and a few
+                # additions; doing as many here keeps the proving time from telling which
+                # branch is the real one.
+                _ = (alpha**w * key) * (beta**w * key)
             else:
                 c_j, v_j = random_scalar(), random_scalar()
                 challenges[i], responses[i] = c_j, v_j

@@ -45,8 +45,24 @@ def new_code() -> str:
     return "-".join(full[i : i + 5] for i in range(0, 20, 5))
 
 
+#: What a voter may type on an Arabic or Persian keyboard, or paste from a document: Arabic-
+#: Indic digits read as digits, other dashes and spaces as a dash, invisible marks dropped.
+#: The booth applies the same map (web/src/format.js).
+_TYPED_AS = {
+    **{chr(0x0660 + d): str(d) for d in range(10)},
+    **{chr(0x06F0 + d): str(d) for d in range(10)},
+    **{
+        chr(c): "-"
+        for c in [*range(0x2010, 0x2016), 0x2212, 0x00A0, *range(0x2000, 0x200B), 0x202F, 0x3000]
+    },
+    **{chr(c): "" for c in [*range(0x200B, 0x2010), *range(0x2066, 0x206A), 0xFEFF]},
+}
+
+
 def normalize_code(code: str) -> str:
-    """Upper-case, drop spaces and dashes, read look-alikes (O as 0, I and L as 1) and check."""
+    """Map what keyboards type (see _TYPED_AS), upper-case, drop spaces and dashes, read
+    look-alikes (O as 0, I and L as 1) and check."""
+    code = "".join(_TYPED_AS.get(c, c) for c in code)
     if not code.isascii():
         # str.upper() maps some non-ASCII letters onto ASCII ones ("ı" to "I"); a second
         # implementation would have to copy that, so only ASCII is read.

@@ -12,7 +12,7 @@ from typing import Any
 
 from openballot.crypto.encoding import Encodable, digest
 from openballot.errors import DecodeError
-from openballot.jsonfields import get, get_int, get_list, get_obj, get_str, obj, only_keys
+from openballot.jsonfields import get, get_int, get_list, get_obj, get_str, obj, only_keys, text
 
 __all__ = [
     "REQUIRED_LANGUAGES",
@@ -45,9 +45,9 @@ class Labels:
     texts: tuple[tuple[str, str], ...]
 
     def get(self, language: str) -> str:
-        for lang, text in self.texts:
+        for lang, label in self.texts:
             if lang == language:
-                return text
+                return label
         return dict(self.texts)["en"]
 
     def encoding(self) -> Encodable:
@@ -62,9 +62,10 @@ class Labels:
         for lang in REQUIRED_LANGUAGES:
             if not isinstance(o.get(lang), str) or not o[lang].strip():
                 raise DecodeError(f"{where}: missing label in language {lang!r}")
-        for lang, text in o.items():
-            if not _LANG.fullmatch(lang) or not isinstance(text, str):
+        for lang, label in o.items():
+            if not _LANG.fullmatch(lang) or not isinstance(label, str):
                 raise DecodeError(f"{where}: bad label entry {lang!r}")
+            text(label, f"{where}.{lang}")
         return cls(tuple(sorted(o.items())))
 
 

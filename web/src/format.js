@@ -1,0 +1,54 @@
+// Small pure helpers of the page (tested in web/test/format.test.mjs).
+
+const ELECTION_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+
+/** The election id from the page's query string (?election=ID), or null. */
+export function electionIdFromSearch(search) {
+  const id = new URLSearchParams(search).get('election');
+  return id && ELECTION_ID.test(id) ? id : null;
+}
+
+/**
+ * An expected election fingerprint pinned in the address (?fingerprint=HEX, the whole 128 hex
+ * characters or a prefix of at least 16, e.g. from a QR code on the voting card): null if there
+ * is none, false if it is malformed.
+ */
+export function fingerprintPin(search) {
+  const pin = new URLSearchParams(search).get('fingerprint');
+  if (pin === null) return null;
+  const clean = pin.toLowerCase().replace(/[\s-]/g, '');
+  return /^[0-9a-f]{16,128}$/.test(clean) ? clean : false;
+}
+
+/** Hex in groups (of 4 by default) for reading aloud and copying by hand. */
+export function groupHex(hex, size = 4) {
+  return hex.match(new RegExp(`.{1,${size}}`, 'g'))?.join(' ') ?? '';
+}
+
+/**
+ * What a voter may type beyond what normalize_code accepts, mapped to what it means: Arabic-
+ * Indic and Eastern Arabic-Indic digits (Arabic keyboards) to ASCII digits, and other dashes and
+ * spaces (copied from a document) to '-'. The result still goes through normalizeCode, so the
+ * code, and the secret derived from it, are exactly what the Python code derives.
+ */
+export function preprocessCode(text) {
+  return text
+    .replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660))
+    .replace(/[\u06F0-\u06F9]/g, (d) => String(d.charCodeAt(0) - 0x06f0))
+    .replace(/[\u2010-\u2015\u2212\u00A0\u2000-\u200A\u202F\u3000]/g, '-')
+    .replace(/[\u200B-\u200F\u2066-\u2069\uFEFF]/g, '');
+}
+
+/** How a contest is shown: radio buttons for "choose exactly one", else checkboxes. */
+export function inputKind(contest) {
+  return contest.minSelections === 1 && contest.maxSelections === 1 ? 'radio' : 'checkbox';
+}
+
+/** The message key and parameters of a contest's rule. */
+export function contestRule(contest) {
+  const { minSelections: min, maxSelections: max } = contest;
+  if (min === 1 && max === 1) return ['rule_one', {}];
+  if (min === max) return ['rule_exactly', { n: min }];
+  if (min === 0) return ['rule_up_to', { max }];
+  return ['rule_range', { min, max }];
+}

@@ -1,0 +1,57 @@
+// Voting credentials, as src/openballot/election/credentials.py: the code a voter types,
+// its normalisation and check character, and the signing key derived from it.
+
+import { digest, hashToScalar } from './encoding.js';
+import { ProtocolError } from './errors.js';
+import { gPow } from './group.js';
+
+export const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const READS_AS = { O: '0', I: '1', L: '1', U: 'V' };
+const DROPPED = new Set([' ', '-', '\t']);
+
+/** Why a code was refused: "format" (length or characters) or "check" (check character). */
+export class CodeError extends ProtocolError {
+  constructor(message, reason) {
+    super(message);
+    this.reason = reason;
+  }
+}
+
+function checkChar(body) {
+  return ALPHABET[digest('credential/code-check', body)[0] % 32];
+}
+
+/**
+ * Upper-case, drop spaces, dashes and tabs, read look-alikes (O as 0, I and L as 1, U as V)
+ * and check. Returns the 20 characters; throws CodeError.
+ */
+export function normalizeCode(code) {
+  if (typeof code !== 'string') throw new TypeError('code must be a string');
+  const chars = [];
+  for (const c of code.toUpperCase()) {
+    if (!DROPPED.has(c)) chars.push(READS_AS[c] ?? c);
+  }
+  if (chars.length !== 20 || chars.some((c) => !ALPHABET.includes(c) || c.length !== 1)) {
+    throw new CodeError('credential code: expected 20 characters of 0-9 and A-Z', 'format');
+  }
+  const normalized = chars.join('');
+  if (checkChar(normalized.slice(0, 19)) !== normalized[19]) {
+    throw new CodeError('credential code: mistyped (its check character does not match)', 'check');
+  }
+  return normalized;
+}
+
+/** Four groups of five, as the credential authority prints it. */
+export function formatCode(normalized) {
+  return normalized.match(/.{1,5}/g).join('-');
+}
+
+/** x = H("credential/secret", election id, normalized code) mod L. */
+export function credentialSecret(electionId, code) {
+  return hashToScalar('credential/secret', electionId, normalizeCode(code));
+}
+
+/** g^x, the public credential published in the district's list. */
+export function publicCredential(electionId, code) {
+  return gPow(credentialSecret(electionId, code));
+}

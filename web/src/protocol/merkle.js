@@ -1,0 +1,54 @@
+// Merkle tree hashing of RFC 9162 (section 2.1) and inclusion-proof verification, as
+// src/openballot/record/merkle.py. Indices and sizes are handled as BigInt so that the
+// bit operations stay exact beyond 2^31 leaves.
+
+import { sha256 } from '@noble/hashes/sha2.js';
+import { concatBytes, equalBytes } from './bytes.js';
+import { ProofError } from './errors.js';
+
+export function leafHash(data) {
+  return sha256(concatBytes(Uint8Array.of(0), data));
+}
+
+export function nodeHash(left, right) {
+  return sha256(concatBytes(Uint8Array.of(1), left, right));
+}
+
+/** MTH of a list of leaves (byte arrays), for tests and small trees. */
+export function merkleRoot(leaves) {
+  if (leaves.length === 0) return sha256(new Uint8Array(0));
+  if (leaves.length === 1) return leafHash(leaves[0]);
+  let k = 1;
+  while (k * 2 < leaves.length) k *= 2;
+  return nodeHash(merkleRoot(leaves.slice(0, k)), merkleRoot(leaves.slice(k)));
+}
+
+/** RFC 9162 section 2.1.3.2, for a leaf hash. Throws ProofError saying what failed. */
+export function verifyInclusion(leaf, index, size, proof, root) {
+  const idx = BigInt(index);
+  const n = BigInt(size);
+  if (!(idx >= 0n && idx < n)) {
+    throw new ProofError(`inclusion proof: leaf index ${index} is not below tree size ${size}`);
+  }
+  let fn = idx;
+  let sn = n - 1n;
+  let r = leaf;
+  for (const p of proof) {
+    if (sn === 0n) throw new ProofError(`inclusion proof has wrong size: too long (${proof.length} hashes)`);
+    if (fn & 1n || fn === sn) {
+      r = nodeHash(p, r);
+      if (!(fn & 1n)) {
+        while (!(fn & 1n) && fn !== 0n) {
+          fn >>= 1n;
+          sn >>= 1n;
+        }
+      }
+    } else {
+      r = nodeHash(r, p);
+    }
+    fn >>= 1n;
+    sn >>= 1n;
+  }
+  if (sn !== 0n) throw new ProofError(`inclusion proof has wrong size: too short (${proof.length} hashes)`);
+  if (!equalBytes(r, root)) throw new ProofError("inclusion proof does not lead to the tree head's root");
+}

@@ -1,0 +1,64 @@
+"""Verify ballots made by the JavaScript booth with the Python reference verifier.
+
+    python check_ballot.py PROTOCOL_JSON INPUT_JSON
+
+INPUT_JSON holds {"ballots": [{"ballot": ..., "opening": ... (optional)}, ...]}. The election
+context is rebuilt from the "election" section of PROTOCOL_JSON (tests/vectors/protocol.json)
+with openballot's own decoders. Prints one JSON line: {"results": [{"ok", "tracker", "error"}]}
+in input order. Used by web/test/python.test.mjs.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from openballot.crypto.keyceremony import TrusteePublicKey
+from openballot.election.ballot import (
+    BallotOpening,
+    EncryptedBallot,
+    verify_ballot,
+    verify_opening,
+)
+from openballot.election.context import ElectionContext
+from openballot.election.credentials import CredentialList
+from openballot.election.manifest import Manifest
+from openballot.errors import OpenBallotError
+
+
+def context(election: dict[str, Any]) -> ElectionContext:
+    manifest = Manifest.from_json(election["manifest"])
+    trustees = [TrusteePublicKey.from_json(t) for t in election["trustees"]]
+    credentials = CredentialList.from_json(election["credentials"], manifest.district_ids())
+    ctx = ElectionContext.create(manifest, election["threshold"], trustees, credentials)
+    assert ctx.fingerprint.hex() == election["fingerprint"], "vectors and code disagree"
+    return ctx
+
+
+def check(ctx: ElectionContext, item: dict[str, Any]) -> dict[str, Any]:
+    tracker = None
+    try:
+        ballot = EncryptedBallot.from_json(item["ballot"])
+        tracker = ballot.tracker().hex()
+        verify_ballot(ctx, ballot)
+        if ctx.credentials.district_of().get(ballot.credential.data) != ballot.district:
+            raise OpenBallotError("credential is not on the list of the ballot's district")
+        if item.get("opening") is not None:
+            verify_opening(ctx, ballot, BallotOpening.from_json(item["opening"]))
+    except OpenBallotError as exc:
+        return {"ok": False, "tracker": tracker, "error": f"{type(exc).__name__}: {exc}"}
+    return {"ok": True, "tracker": tracker, "error": None}
+
+
+def main(argv: list[str]) -> int:
+    vectors = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
+    items = json.loads(Path(argv[2]).read_text(encoding="utf-8"))["ballots"]
+    ctx = context(vectors["election"])
+    print(json.dumps({"results": [check(ctx, item) for item in items]}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
