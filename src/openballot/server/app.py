@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import FastAPI, Header, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 
 from openballot.errors import DecodeError
 from openballot.jsonfields import loads
@@ -61,7 +62,7 @@ def create_app(board: Board, admin_token: str, booth_dir: Path | None = None) ->
     @app.post("/api/elections", status_code=201)
     async def create_election(request: Request, authorization: Auth = None) -> dict[str, Any]:
         admin(authorization)
-        service, tokens = board.create(await _json(request))
+        service, tokens = await run_in_threadpool(board.create, await _json(request))
         return {"election": service.election_id, "tokens": tokens}
 
     @app.get("/api/elections/{election_id}")
@@ -99,7 +100,11 @@ def create_app(board: Board, admin_token: str, booth_dir: Path | None = None) ->
     ) -> dict[str, Any]:
         s = board.get(election_id)
         s.authorise(f"trustee-{index}", _bearer(authorization))
-        return {"index": s.post_trustee_key(index, await _json(request)).entry.seq}
+        return {
+            "index": (
+                await run_in_threadpool(s.post_trustee_key, index, await _json(request))
+            ).entry.seq
+        }
 
     @app.post("/api/elections/{election_id}/trustees/{index}/shares", status_code=201)
     async def trustee_shares(
@@ -107,7 +112,9 @@ def create_app(board: Board, admin_token: str, booth_dir: Path | None = None) ->
     ) -> dict[str, Any]:
         s = board.get(election_id)
         s.authorise(f"trustee-{index}", _bearer(authorization))
-        return {"index": s.post_shares(index, await _json(request)).entry.seq}
+        return {
+            "index": (await run_in_threadpool(s.post_shares, index, await _json(request))).entry.seq
+        }
 
     @app.post("/api/elections/{election_id}/trustees/{index}/verdict", status_code=201)
     async def trustee_verdict(
@@ -115,7 +122,11 @@ def create_app(board: Board, admin_token: str, booth_dir: Path | None = None) ->
     ) -> dict[str, Any]:
         s = board.get(election_id)
         s.authorise(f"trustee-{index}", _bearer(authorization))
-        return {"index": s.post_verdict(index, await _json(request)).entry.seq}
+        return {
+            "index": (
+                await run_in_threadpool(s.post_verdict, index, await _json(request))
+            ).entry.seq
+        }
 
     @app.post("/api/elections/{election_id}/credentials", status_code=201)
     async def credentials(
@@ -123,7 +134,9 @@ def create_app(board: Board, admin_token: str, booth_dir: Path | None = None) ->
     ) -> dict[str, Any]:
         s = board.get(election_id)
         s.authorise("credential-authority", _bearer(authorization))
-        return {"index": s.post_credentials(await _json(request)).entry.seq}
+        return {
+            "index": (await run_in_threadpool(s.post_credentials, await _json(request))).entry.seq
+        }
 
     @app.get("/api/elections/{election_id}/credentials/{credential}")
     def credential_district(election_id: str, credential: str) -> dict[str, str]:
@@ -148,12 +161,14 @@ def create_app(board: Board, admin_token: str, booth_dir: Path | None = None) ->
     @app.post("/api/elections/{election_id}/ballots")
     async def cast(election_id: str, request: Request) -> JSONResponse:
         s = board.get(election_id)
-        receipt = s.cast(await _json(request))
+        # Verification and the durable commit run off the event loop.
+        receipt = await run_in_threadpool(s.cast, await _json(request))
         return JSONResponse(receipt.to_json(), status_code=200 if receipt.already_cast else 201)
 
     @app.post("/api/elections/{election_id}/audits", status_code=201)
     async def audit(election_id: str, request: Request) -> dict[str, Any]:
-        return board.get(election_id).audit(await _json(request)).to_json()
+        s = board.get(election_id)
+        return (await run_in_threadpool(s.audit, await _json(request))).to_json()
 
     @app.post("/api/elections/{election_id}/close", status_code=201)
     def close(election_id: str, authorization: Auth = None) -> dict[str, Any]:
@@ -176,7 +191,11 @@ def create_app(board: Board, admin_token: str, booth_dir: Path | None = None) ->
     ) -> dict[str, Any]:
         s = board.get(election_id)
         s.authorise(f"trustee-{index}", _bearer(authorization))
-        return {"index": s.post_decryption(index, await _json(request)).entry.seq}
+        return {
+            "index": (
+                await run_in_threadpool(s.post_decryption, index, await _json(request))
+            ).entry.seq
+        }
 
     @app.post("/api/elections/{election_id}/result", status_code=201)
     def publish_result(election_id: str, authorization: Auth = None) -> dict[str, Any]:
