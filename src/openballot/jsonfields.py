@@ -81,11 +81,17 @@ def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
+def _refuse_constant(name: str) -> Any:
+    raise DecodeError(f"{name} is not a JSON number")
+
+
 def loads(data: bytes | str, where: str) -> Any:
     """Parse JSON strictly: a key given twice is refused, since two readers could each take a
     different one of its values; errors (and absurd nesting) name `where`."""
     try:
-        return json.loads(data, object_pairs_hook=_refuse_duplicate_keys)
+        return json.loads(
+            data, object_pairs_hook=_refuse_duplicate_keys, parse_constant=_refuse_constant
+        )
     except DecodeError as exc:
         raise DecodeError(f"{where}: {exc}") from None
     except (ValueError, RecursionError) as exc:

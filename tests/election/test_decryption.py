@@ -273,9 +273,9 @@ REJECTED: list[tuple[str, Any, str]] = [
     ("count not an integer", lambda v: v["counts"][2].update(count=1.5),
      "result.counts[2].count: expected an integer"),
     ("decrypted_by not numbers", lambda v: v.update(decrypted_by=["1", "2"]),
-     "result.decrypted_by: expected a list of trustee numbers"),
+     "result.decrypted_by: expected distinct trustee numbers from 1 to 3"),
     ("decrypted_by booleans", lambda v: v.update(decrypted_by=[True, 2]),
-     "result.decrypted_by: expected a list of trustee numbers"),
+     "result.decrypted_by: expected distinct trustee numbers from 1 to 3"),
     ("extra field", lambda v: v.update(winner="bashir"), "result: unexpected field 'winner'"),
 ]  # fmt: skip
 

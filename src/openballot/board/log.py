@@ -45,6 +45,12 @@ class ElectionLog:
     def size(self) -> int:
         return self.tree.size
 
+    def committed_size(self) -> int:
+        """The size of the latest signed and committed tree head: an append still in its
+        transaction is not part of the log yet."""
+        head = self.store.tree_head(self.election_id)
+        return 0 if head is None else head.size
+
     def entries(self, start: int = 0, end: int | None = None) -> Iterator[StoredEntry]:
         return self.store.entries(self.election_id, start, end)
 

@@ -123,6 +123,13 @@ class BoardStore:
         except IntegrityError:
             raise ProtocolError(f"election {election_id!r} already exists") from None
 
+    def delete_election(self, election_id: str) -> None:
+        """Undo a creation whose first entry could not be stored (nothing else refers to it)."""
+        with self.engine.begin() as conn:
+            for table in (tree_heads, entries, tokens):
+                conn.execute(table.delete().where(table.c.election_id == election_id))
+            conn.execute(elections.delete().where(elections.c.id == election_id))
+
     def token_hash(self, election_id: str, role: str) -> bytes | None:
         with self.engine.connect() as conn:
             r = conn.execute(

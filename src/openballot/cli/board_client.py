@@ -53,23 +53,26 @@ class BoardClient:
     def election_path(self, rest: str) -> str:
         return f"/api/elections/{self.election_id}{rest}"
 
-    def leaves(self) -> Iterator[bytes]:
+    def leaves(self, size: int) -> Iterator[bytes]:
+        """The first `size` entries."""
         start = 0
-        while True:
-            page = self.get(self.election_path("/board/entries"), start=start, limit=PAGE)
+        while start < size:
+            limit = min(PAGE, size - start)
+            page = self.get(self.election_path("/board/entries"), start=start, limit=limit)
             entries = page["entries"]
+            if not entries:
+                raise BoardError(f"the board has fewer than {size} entries")
             for e in entries:
                 yield e["data"].encode()
-            if len(entries) < PAGE:
-                return
             start += len(entries)
 
-    def tree_heads(self) -> Iterator[SignedTreeHead]:
+    def tree_heads(self, size: int) -> Iterator[SignedTreeHead]:
+        """Every signed tree head up to `size`."""
         start = 1
-        while True:
+        while start <= size:
             page = self.get(self.election_path("/board/tree-heads"), start=start, limit=PAGE)
             heads = [SignedTreeHead.from_json(h) for h in page["tree_heads"]]
-            yield from heads
+            yield from (h for h in heads if h.size <= size)
             if len(heads) < PAGE:
                 return
             start = heads[-1].size + 1
@@ -82,9 +85,11 @@ class BoardClient:
         return [bytes.fromhex(h) for h in page["proof"]]
 
     def export(self, root: Path) -> int:
-        """Write the board's record of this election; returns the number of entries."""
+        """Write the board's record of this election as of its latest tree head (a board
+        still accepting ballots is exported at one consistent size); returns that size."""
+        size = self.latest_tree_head().size
         return write_record(
-            root, self.election_id, self.board_key(), self.leaves(), self.tree_heads()
+            root, self.election_id, self.board_key(), self.leaves(size), self.tree_heads(size)
         )
 
 

@@ -345,15 +345,20 @@ def monitor(
 
     from openballot.cli.board_client import BoardClient, Monitor
     from openballot.errors import ProofError
+    from openballot.jsonfields import hex_bytes, obj
     from openballot.record.files import write_json
     from openballot.record.tree_head import SignedTreeHead
 
     with httpx.Client(base_url=url, timeout=30) as client:
         board = BoardClient(client, election)
         if state is not None and state.exists():
-            saved = read_json(state)
-            key = bytes.fromhex(saved["board_key"])
-            last = SignedTreeHead.from_json(saved["last"]) if saved.get("last") else None
+            saved = obj(read_json(state), str(state))
+            key = hex_bytes(saved.get("board_key"), 32, f"{state}: board_key")
+            last = (
+                SignedTreeHead.from_json(saved["last"], f"{state}: last")
+                if saved.get("last")
+                else None
+            )
         else:
             key, last = board.board_key(), None
         mon = Monitor(board, key, last)

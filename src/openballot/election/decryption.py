@@ -139,8 +139,11 @@ class Result:
         o = obj(value, where)
         only_keys(o, {"decrypted_by", "counts", "totals"}, where)
         by = get_list(o, "decrypted_by", where)
-        if not all(isinstance(i, int) and not isinstance(i, bool) for i in by):
-            raise DecodeError(f"{where}.decrypted_by: expected a list of trustee numbers")
+        n = len(ctx.trustees)
+        if not all(type(i) is int and 1 <= i <= n for i in by) or len(set(by)) != len(by):
+            raise DecodeError(
+                f"{where}.decrypted_by: expected distinct trustee numbers from 1 to {n}"
+            )
         counts = [
             (slot, get_int(item, "count", w))
             for slot, item, w in slot_entries(ctx, o, "counts", {"count"}, where)

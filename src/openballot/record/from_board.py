@@ -6,6 +6,7 @@ verifier to check that a record's files say exactly what its board log says.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -87,7 +88,12 @@ def write_record(
             for path, value in files:
                 write_json(root / path, value)
             count += 1
+        for f in (log, ballots):
+            f.flush()
+            os.fsync(f.fileno())
     with open(root / "tree-heads.jsonl", "wb") as f:
         for head in tree_heads:
             f.write(json_bytes(head.to_json(), pretty=False) + b"\n")
+        f.flush()
+        os.fsync(f.fileno())
     return count

@@ -11,12 +11,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import FastAPI, Header, Query, Request
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
-from openballot.errors import DecodeError
-from openballot.jsonfields import loads
+from openballot.jsonfields import MAX_INT, hex_bytes, loads
 from openballot.server.limits import BodySizeLimit
 from openballot.server.problems import install_problem_handlers
 from openballot.server.service import Board, Forbidden, NotFound
@@ -52,7 +51,7 @@ def create_app(board: Board, admin_token: str, booth_dir: Path | None = None) ->
 
     def admin(authorization: str | None) -> None:
         token = _bearer(authorization)
-        if token is None or not hmac.compare_digest(token, admin_token):
+        if token is None or not hmac.compare_digest(token.encode(), admin_token.encode()):
             raise Forbidden("this needs the admin token")
 
     @app.get("/api/board")
@@ -141,11 +140,7 @@ def create_app(board: Board, admin_token: str, booth_dir: Path | None = None) ->
     @app.get("/api/elections/{election_id}/credentials/{credential}")
     def credential_district(election_id: str, credential: str) -> dict[str, str]:
         s = board.get(election_id)
-        try:
-            key = bytes.fromhex(credential)
-        except ValueError:
-            raise DecodeError("credential: not hexadecimal") from None
-        district = s.eligible.get(key)
+        district = s.eligible.get(hex_bytes(credential, 32, "credential"))
         if district is None:
             raise NotFound("this credential is not on the election's credential list")
         return {"district": district}
@@ -216,7 +211,7 @@ def create_app(board: Board, admin_token: str, booth_dir: Path | None = None) ->
 
     @app.get("/api/elections/{election_id}/board/tree-head")
     def tree_head(
-        election_id: str, size: Annotated[int | None, Query(ge=1)] = None
+        election_id: str, size: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None
     ) -> dict[str, Any]:
         s = board.get(election_id)
         head = s.log.store.tree_head(election_id, size)
@@ -227,7 +222,7 @@ def create_app(board: Board, admin_token: str, booth_dir: Path | None = None) ->
     @app.get("/api/elections/{election_id}/board/tree-heads")
     def tree_heads(
         election_id: str,
-        start: Annotated[int, Query(ge=1)] = 1,
+        start: Annotated[int, Query(ge=1, le=MAX_INT)] = 1,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = MAX_PAGE,
     ) -> dict[str, Any]:
         s = board.get(election_id)
@@ -237,7 +232,7 @@ def create_app(board: Board, admin_token: str, booth_dir: Path | None = None) ->
     @app.get("/api/elections/{election_id}/board/entries")
     def entries(
         election_id: str,
-        start: Annotated[int, Query(ge=0)] = 0,
+        start: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = MAX_PAGE,
     ) -> dict[str, Any]:
         s = board.get(election_id)
@@ -251,12 +246,13 @@ def create_app(board: Board, admin_token: str, booth_dir: Path | None = None) ->
     @app.get("/api/elections/{election_id}/board/inclusion")
     def inclusion(
         election_id: str,
-        index: Annotated[int, Query(ge=0)],
-        size: Annotated[int, Query(ge=1)],
+        index: Annotated[int, Query(ge=0, le=MAX_INT)],
+        size: Annotated[int, Query(ge=1, le=MAX_INT)],
     ) -> dict[str, Any]:
         s = board.get(election_id)
-        if size > s.log.size or index >= size:
-            raise NotFound(f"no leaf {index} in a tree of size {size} (the log has {s.log.size})")
+        committed = s.log.committed_size()
+        if size > committed or index >= size:
+            raise NotFound(f"no leaf {index} in a tree of size {size} (the log has {committed})")
         return {
             "index": index,
             "size": size,
@@ -266,12 +262,13 @@ def create_app(board: Board, admin_token: str, booth_dir: Path | None = None) ->
     @app.get("/api/elections/{election_id}/board/consistency")
     def consistency(
         election_id: str,
-        first: Annotated[int, Query(ge=1)],
-        second: Annotated[int, Query(ge=1)],
+        first: Annotated[int, Query(ge=1, le=MAX_INT)],
+        second: Annotated[int, Query(ge=1, le=MAX_INT)],
     ) -> dict[str, Any]:
         s = board.get(election_id)
-        if not first <= second <= s.log.size:
-            raise NotFound(f"no consistency proof from {first} to {second} (log size {s.log.size})")
+        committed = s.log.committed_size()
+        if not first <= second <= committed:
+            raise NotFound(f"no consistency proof from {first} to {second} (log size {committed})")
         return {
             "first": first,
             "second": second,
@@ -279,11 +276,26 @@ def create_app(board: Board, admin_token: str, booth_dir: Path | None = None) ->
         }
 
     if booth_dir is not None:
-        app.mount("/booth", StaticFiles(directory=booth_dir, html=True), name="booth")
+        # Only the page, its style sheet and the built script: never the sources, tests or
+        # node_modules that sit beside them in web/.
+        page = booth_dir / "index.html"
+        style = booth_dir / "booth.css"
+
+        @app.get("/booth/", include_in_schema=False)
+        def booth_page() -> FileResponse:
+            return FileResponse(page, media_type="text/html; charset=utf-8")
+
+        @app.get("/booth/booth.css", include_in_schema=False)
+        def booth_style() -> FileResponse:
+            return FileResponse(style, media_type="text/css; charset=utf-8")
+
+        app.mount("/booth/dist", StaticFiles(directory=booth_dir / "dist"), name="booth-dist")
 
         @app.get("/", include_in_schema=False)
-        def root() -> RedirectResponse:
-            return RedirectResponse("/booth/")
+        @app.get("/booth", include_in_schema=False)
+        def root(request: Request) -> RedirectResponse:
+            query = request.url.query
+            return RedirectResponse("/booth/" + (f"?{query}" if query else ""))
 
     app.add_middleware(
         BodySizeLimit,

@@ -393,9 +393,11 @@ class Board:
         self.key = key
         self.elections: dict[str, ElectionService] = {}
         for election_id in store.election_ids():
-            self.elections[election_id] = self._load(election_id)
+            service = self._load(election_id)
+            if service is not None:
+                self.elections[election_id] = service
 
-    def _load(self, election_id: str) -> ElectionService:
+    def _load(self, election_id: str) -> ElectionService | None:
         import json
 
         log = ElectionLog(self.store, self.key, election_id)
@@ -413,7 +415,12 @@ class Board:
                 assert service is not None
                 service.apply(entry.type, value)
         if service is None:
-            raise RuntimeError(f"election {election_id!r} has no manifest on the board")
+            if log.size == 0:
+                # Created, then the process died before its first leaf was committed:
+                # nothing of it was ever public, so it is as if it had not been created.
+                self.store.delete_election(election_id)
+                return None
+            raise RuntimeError(f"election {election_id!r} has entries but no manifest")
         return service
 
     def get(self, election_id: str) -> ElectionService:
@@ -442,11 +449,22 @@ class Board:
         )
         log = ElectionLog(self.store, self.key, manifest.election_id)
         service = ElectionService(log, manifest, n, t)
-        log.append(
-            "manifest",
-            _leaf(
-                {"type": "manifest", "manifest": manifest.to_json(), "trustees": n, "threshold": t}
-            ),
-        )
+        # The election row and its first leaf are two transactions; a failure between them
+        # must not leave an election without a manifest behind.
+        try:
+            log.append(
+                "manifest",
+                _leaf(
+                    {
+                        "type": "manifest",
+                        "manifest": manifest.to_json(),
+                        "trustees": n,
+                        "threshold": t,
+                    }
+                ),
+            )
+        except BaseException:
+            self.store.delete_election(manifest.election_id)
+            raise
         self.elections[manifest.election_id] = service
         return service, tokens

@@ -14,6 +14,7 @@ from typing import Any
 
 from openballot.errors import DecodeError, OpenBallotError, RecordError
 from openballot.jsonfields import get_str, hex_bytes, loads, obj
+from openballot.record.ballot_log import parse_unverified_entry
 from openballot.record.files import iter_lines, read_json
 from openballot.record.from_board import BALLOT_TYPES, record_files
 from openballot.record.merkle import MerkleRoot, leaf_hash, verify_inclusion
@@ -28,6 +29,9 @@ class VoterReceipt:
 
     def __init__(self, value: Any, where: str) -> None:
         o = obj(value, where)
+        if "receipt" in o and "tracker" not in o:
+            # The booth's download wraps the receipt with the election and the time.
+            o = obj(o["receipt"], f"{where}.receipt")
         self.where = where
         self.tracker = hex_bytes(o.get("tracker"), 32, f"{where}.tracker")
         index = o.get("index")
@@ -37,12 +41,17 @@ class VoterReceipt:
         self.entry = get_str(o, "entry", where).encode()
         self.tree_head = SignedTreeHead.from_json(o.get("tree_head"), f"{where}.tree_head")
         proof = o.get("inclusion_proof")
-        if not isinstance(proof, list) or not all(isinstance(h, str) for h in proof):
+        if not isinstance(proof, list):
             raise DecodeError(f"{where}.inclusion_proof: expected a list of hashes")
+        self.proof = [
+            hex_bytes(h, 32, f"{where}.inclusion_proof[{i}]") for i, h in enumerate(proof)
+        ]
         try:
-            self.proof = [bytes.fromhex(h) for h in proof]
-        except ValueError:
-            raise DecodeError(f"{where}.inclusion_proof: not hexadecimal") from None
+            entry = parse_unverified_entry(self.entry, f"{where}.entry")
+        except DecodeError as exc:
+            raise DecodeError(f"{where}.entry: not a ballot entry ({exc})") from None
+        if entry.ballot.tracker() != self.tracker:
+            raise DecodeError(f"{where}: the entry is not the ballot with this tracker")
 
 
 def _heads(path: Path, report: Report) -> Iterator[SignedTreeHead]:
@@ -92,12 +101,19 @@ def check_board(root: Path, report: Report, receipts: Sequence[VoterReceipt] = (
     leaf_hashes: dict[int, bytes] = {}
     if not (root / "board.jsonl").exists():
         raise RecordError(f"{root / 'board.jsonl'}: file is missing (board.json names a board)")
+    if not (root / "tree-heads.jsonl").exists():
+        report.add(
+            "board.tree-head",
+            "tree-heads.jsonl",
+            "missing: nothing the board signed can be checked",
+        )
+    named: set[str] = set()
     for number, leaf in iter_lines(root / "board.jsonl"):
         where = f"board.jsonl:{number}"
         merkle.append(leaf)
         if number - 1 in wanted_leaves:
             leaf_hashes[number - 1] = leaf_hash(leaf)
-        _check_leaf_files(root, leaf, where, ballot_lines, report)
+        named |= _check_leaf_files(root, leaf, where, ballot_lines, report)
         size = merkle.size
         while head is not None and head.size == size:
             _check_head(head, election_id, board_key, merkle.root(), report)
@@ -123,6 +139,10 @@ def check_board(root: Path, report: Report, receipts: Sequence[VoterReceipt] = (
                 )
     for number, _ in ballot_lines:
         report.add("board.content", f"ballots.jsonl:{number}", "line is not on the board log")
+    for path in sorted(root.rglob("*.json")):
+        relative = path.relative_to(root).as_posix()
+        if relative not in named and relative not in _NOT_FROM_LEAVES:
+            report.add("board.content", relative, "is not on the board log")
 
 
 def _check_head(
@@ -167,18 +187,23 @@ def _check_receipt(
         report.add("board.receipt", where, f"log entry {r.index} is not the receipted ballot")
 
 
+#: Files of a board-exported record that no leaf fills.
+_NOT_FROM_LEAVES = {"record.json", "board.json"}
+
+
 def _check_leaf_files(
     root: Path,
     leaf: bytes,
     where: str,
     ballot_lines: Iterator[tuple[int, bytes]],
     report: Report,
-) -> None:
+) -> set[str]:
+    """Compare the files the leaf fills with the record's; returns their paths."""
     try:
         kind, files = record_files(leaf, where)
     except DecodeError as exc:
         report.add("board.decode", where, str(exc))
-        return
+        return set()
     if kind in BALLOT_TYPES:
         line = next(ballot_lines, None)
         if line is None:
@@ -189,7 +214,7 @@ def _check_leaf_files(
                 f"ballots.jsonl:{line[0]}",
                 f"differs from the board's entry ({where})",
             )
-        return
+        return set()
     for path, value in files:
         try:
             found = read_json(root / path)
@@ -198,3 +223,4 @@ def _check_leaf_files(
             continue
         if found != value:
             report.add("board.content", path, f"differs from the board's entry ({where})")
+    return {path for path, _ in files}

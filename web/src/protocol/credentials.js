@@ -27,6 +27,11 @@ function checkChar(body) {
  */
 export function normalizeCode(code) {
   if (typeof code !== 'string') throw new TypeError('code must be a string');
+  // As in Python: only ASCII is read, since toUpperCase maps some other letters onto ASCII
+  // ones ("ı" to "I").
+  if (!/^[\x00-\x7f]*$/.test(code)) {
+    throw new CodeError('credential code: expected 20 characters of 0-9 and A-Z', 'format');
+  }
   const chars = [];
   for (const c of code.toUpperCase()) {
     if (!DROPPED.has(c)) chars.push(READS_AS[c] ?? c);
