@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean web
+.PHONY: demo test lint bench clean web screenshots
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found"; exit 2; }
@@ -26,6 +26,10 @@ test: $(STAMP) lint web
 	cd web && npm test
 	OPENBALLOT_TEST_POSTGRES_URL="$${OPENBALLOT_TEST_POSTGRES_URL:-$$(scripts/postgres-for-tests.sh)}" \
 	  $(BIN)/pytest -n 2 -q
+
+# Refresh the booth's screenshots in docs/ (the end-to-end test takes them).
+screenshots: $(STAMP) web
+	OPENBALLOT_SCREENSHOT_DIR=docs $(BIN)/pytest -q tests/e2e
 
 # The booth: JavaScript built with npm from the pinned package.json and its lock file.
 web: web/dist/booth.js

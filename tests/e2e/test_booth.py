@@ -4,6 +4,7 @@ exported, and the independent verifier accepts the browser-made ballots."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,9 @@ from openballot.election.decryption import decrypt_tally
 from openballot.election.manifest import Manifest
 from openballot.election.tally import Tally
 
-DOCS = Path(__file__).resolve().parents[2] / "docs"
+# `make screenshots` sets this to docs/ to refresh the pictures there; a test run keeps the
+# working tree clean and puts them in a temporary folder.
+SHOTS_ENV = "OPENBALLOT_SCREENSHOT_DIR"
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -80,7 +83,8 @@ def set_up_election(
 
 
 def vote_in_booth(page: Any, url: str, eid: str, language: str, code: str,
-                  choices: dict[str, list[str]], audit_first: bool, shot: str) -> str:
+                  choices: dict[str, list[str]], audit_first: bool, shot: str,
+                  shots: Path) -> str:
     page.goto(f"{url}/booth/?election={eid}")
     page.select_option("#language", language)
     page.fill("#code", code)
@@ -89,13 +93,13 @@ def vote_in_booth(page: Any, url: str, eid: str, language: str, code: str,
         page.wait_for_selector(f'fieldset[data-contest="{contest}"]')
         for option in options:
             page.check(f'fieldset[data-contest="{contest}"] input[data-option="{option}"]')
-    page.screenshot(path=str(DOCS / f"booth-{language}.png"), full_page=True)
+    page.screenshot(path=str(shots / f"booth-{language}.png"), full_page=True)
     page.click("#encrypt")
     first_tracker = page.text_content("#tracker", timeout=30_000)
     if audit_first:
         page.click("#audit")
         page.wait_for_selector("#audit-result", state="visible", timeout=30_000)
-        page.screenshot(path=str(DOCS / f"booth-{language}-audit.png"), full_page=True)
+        page.screenshot(path=str(shots / f"booth-{language}-audit.png"), full_page=True)
         page.click("#encrypt")
         page.wait_for_function(
             "old => document.querySelector('#tracker').textContent !== old", arg=first_tracker,
@@ -103,7 +107,7 @@ def vote_in_booth(page: Any, url: str, eid: str, language: str, code: str,
     page.click("#cast")
     page.wait_for_selector("#receipt-status", timeout=30_000)
     status = page.text_content("#receipt-status")
-    page.screenshot(path=str(DOCS / shot), full_page=True)
+    page.screenshot(path=str(shots / shot), full_page=True)
     assert status is not None and "verified" in status, status
     tracker = page.text_content("#tracker") or ""
     return "".join(tracker.split())
@@ -116,16 +120,18 @@ def test_booth_votes_pass_the_verifier(
     voters = {arabic_voter: "north", english_voter: "south", kurdish_voter: "north"}
     eid, tokens, key_shares, ctx = set_up_election(server, admin_headers, voters)
 
+    shots = Path(os.environ.get(SHOTS_ENV) or tmp_path / "screenshots")
+    shots.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
     t1 = vote_in_booth(page, server, eid, "ar", arabic_voter,
                        {"president": ["bashir"], "council-north": ["n1", "n3"],
-                        "referendum": ["yes"]}, False, "booth-ar-receipt.png")
+                        "referendum": ["yes"]}, False, "booth-ar-receipt.png", shots)
     t2 = vote_in_booth(page, server, eid, "en", english_voter,
                        {"president": ["dilan"], "council-south": ["s2"], "referendum": ["no"]},
-                       True, "booth-en-receipt.png")
+                       True, "booth-en-receipt.png", shots)
     t3 = vote_in_booth(page, server, eid, "ku", kurdish_voter,
                        {"president": ["bashir"], "council-north": ["n5"],
-                        "referendum": ["yes"]}, False, "booth-ku-receipt.png")
+                        "referendum": ["yes"]}, False, "booth-ku-receipt.png", shots)
     assert len({t1, t2, t3}) == 3
 
     c = httpx.Client(base_url=server, timeout=120)
