@@ -69,9 +69,22 @@ class ElectionLog:
             entry = StoredEntry(seq, type_, data, tracker)
             self.store.append(self.election_id, entry, head)
         except BaseException:
+            # The commit may have happened although it raised (connection lost at COMMIT):
+            # the tree takes what storage holds from `seq` on, no more, no less.
             self.tree.truncate(seq)
+            self.resync()
             raise
         return Appended(entry, head, self.tree.inclusion_proof(seq, seq + 1))
+
+    def resync(self) -> int:
+        """Append to the tree the leaves storage has beyond it; returns how many."""
+        added = 0
+        for s, h in self.store.leaf_hashes(self.election_id, start=self.tree.size):
+            if s != self.tree.size:
+                raise RuntimeError(f"board storage of {self.election_id!r} has a gap at {s}")
+            self.tree.append_leaf_hash(h)
+            added += 1
+        return added
 
     def latest_tree_head(self) -> SignedTreeHead | None:
         return self.store.tree_head(self.election_id)

@@ -7,6 +7,7 @@ head that covers it in one transaction: a receipt is handed out only after that 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -26,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from openballot.errors import ProtocolError
+from openballot.errors import OpenBallotError, ProtocolError
 from openballot.record.merkle import leaf_hash
 from openballot.record.tree_head import SignedTreeHead
 
@@ -76,6 +77,14 @@ tree_heads = Table(
 )
 
 
+class BoardInUse(OpenBallotError):
+    """Another server process writes to this database."""
+
+
+#: pg_advisory_lock key of the board's single writer (per database).
+WRITER_LOCK_KEY = 0x6F62626F617264  # "obboard"
+
+
 class DuplicateEntry(ProtocolError):
     """The ballot (by tracker) is already on the board."""
 
@@ -106,8 +115,45 @@ class BoardStore:
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         metadata.create_all(self.engine)
+        self._writer_lock: Any = None
+        self._take_writer_lock()
+
+    def _take_writer_lock(self) -> None:
+        """One writing process per database: the Merkle tree lives in each process's memory
+        and appends are serialised by a lock in that process. The lock dies with the process
+        (SIGKILL included): a file lock beside SQLite, a session advisory lock on PostgreSQL."""
+        busy = BoardInUse(f"another openballot server is using {self.url.split('@')[-1]}")
+        if self.engine.dialect.name == "sqlite":
+            import fcntl
+
+            path = self.engine.url.database
+            if not path or path == ":memory:":
+                return
+            fd = os.open(path + ".writer-lock", os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                raise busy from None
+            self._writer_lock = fd
+            return
+        conn = self.engine.raw_connection()  # kept out of the pool while the store lives
+        cur = conn.cursor()
+        cur.execute("SELECT pg_try_advisory_lock(%s)", (WRITER_LOCK_KEY,))
+        row = cur.fetchone()
+        conn.commit()
+        ok = bool(row and row[0])
+        if not ok:
+            conn.close()
+            raise busy
+        self._writer_lock = conn
 
     def close(self) -> None:
+        lock, self._writer_lock = self._writer_lock, None
+        if isinstance(lock, int):
+            os.close(lock)
+        elif lock is not None:
+            lock.invalidate()  # closes the connection: PostgreSQL releases the lock
         self.engine.dispose()
 
     def create_election(
@@ -139,8 +185,10 @@ class BoardStore:
             ).first()
         return None if r is None else bytes(r[0])
 
-    def leaf_hashes(self, election_id: str, batch: int = 50000) -> Iterator[tuple[int, bytes]]:
-        seq = 0
+    def leaf_hashes(
+        self, election_id: str, batch: int = 50000, start: int = 0
+    ) -> Iterator[tuple[int, bytes]]:
+        seq = start
         while True:
             with self.engine.connect() as conn:
                 rows = conn.execute(

@@ -361,6 +361,8 @@ def monitor(
             )
         else:
             key, last = board.board_key(), None
+        if last is not None and last.election_id != election:
+            raise OpenBallotError(f"{state}: holds the state of election {last.election_id!r}")
         mon = Monitor(board, key, last)
         done = 0
         while rounds == 0 or done < rounds:

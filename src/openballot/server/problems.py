@@ -51,6 +51,17 @@ def install_problem_handlers(app: FastAPI) -> None:
         where = ".".join(str(p) for p in first.get("loc", ()))
         return problem(400, "malformed", f"{where}: {first.get('msg', 'invalid request')}")
 
+    @app.exception_handler(Exception)
+    async def _internal(_: Request, exc: Exception) -> JSONResponse:
+        # The traceback goes to the server's log (ServerErrorMiddleware re-raises); the
+        # client learns only that it may try again: casting the same ballot is idempotent.
+        return problem(
+            500,
+            "internal-error",
+            "the server failed to handle this request; it may not have been carried out; "
+            "sending it again is safe",
+        )
+
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         kind = {404: "not-found", 405: "method-not-allowed", 413: "too-large"}.get(

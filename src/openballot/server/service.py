@@ -32,7 +32,7 @@ from openballot.election.decryption import (
 from openballot.election.manifest import Manifest
 from openballot.election.tally import Tally
 from openballot.errors import DecodeError, OpenBallotError, ProtocolError
-from openballot.jsonfields import get, get_int, get_list, obj
+from openballot.jsonfields import get, get_int, get_list, obj, only_keys
 from openballot.record.ballot_log import AuditEntry, CastEntry, entry_line
 from openballot.record.files import json_bytes
 from openballot.verify.ballot_pass import check_ballot_lines
@@ -170,7 +170,13 @@ class ElectionService:
             self.result = Result.from_json(value["result"], self.ctx)
 
     def _append(self, value: dict[str, Any], tracker: bytes | None = None) -> Appended:
-        appended = self.log.append(value["type"], _leaf(value), tracker)
+        before = self.log.size
+        try:
+            appended = self.log.append(value["type"], _leaf(value), tracker)
+        except BaseException:
+            if self.log.size > before:  # committed after all: the state must show it
+                self.apply(value["type"], value)
+            raise
         self.apply(value["type"], value)
         return appended
 
@@ -249,6 +255,8 @@ class ElectionService:
             if self.credentials is not None:
                 raise Conflict("the credential list is already published")
             creds = CredentialList.from_json(value, self.manifest.district_ids())
+            if not any(c for _, c in creds.districts):
+                raise ProtocolError("the credential list has no credential at all")
             return self._append({"type": "credentials", "credentials": creds.to_json()})
 
     def open(self) -> Appended:
@@ -286,7 +294,9 @@ class ElectionService:
         return ctx
 
     def cast(self, value: Any) -> Receipt:
-        ballot = EncryptedBallot.from_json(get(obj(value, "body"), "ballot", "body"), "ballot")
+        body = obj(value, "body")
+        only_keys(body, {"ballot"}, "body")
+        ballot = EncryptedBallot.from_json(get(body, "ballot", "body"), "ballot")
         tracker = ballot.tracker()
         existing = self.log.store.entry_by_tracker(self.election_id, tracker)
         if existing is not None:
@@ -299,7 +309,8 @@ class ElectionService:
             except DuplicateEntry:
                 # Raced with the same ballot: answer as for a replay.
                 existing = self.log.store.entry_by_tracker(self.election_id, tracker)
-                assert existing is not None
+                if existing is None:
+                    raise RuntimeError("the board's position was taken by another writer") from None
                 return self._existing(existing, tracker)
         return Receipt(tracker, appended)
 
@@ -310,6 +321,7 @@ class ElectionService:
 
     def audit(self, value: Any) -> Receipt:
         body = obj(value, "body")
+        only_keys(body, {"ballot", "opening"}, "body")
         ballot = EncryptedBallot.from_json(get(body, "ballot", "body"), "ballot")
         opening = BallotOpening.from_json(get(body, "opening", "body"), "opening")
         tracker = ballot.tracker()
@@ -433,6 +445,7 @@ class Board:
         """Create an election from {"manifest", "trustees", "threshold"}; returns the
         service and the bearer tokens of its roles, shown once and stored only as hashes."""
         o = obj(value, "body")
+        only_keys(o, {"manifest", "trustees", "threshold"}, "body")
         manifest = Manifest.from_json(get(o, "manifest", "body"))
         n = get_int(o, "trustees", "body", 1)
         t = get_int(o, "threshold", "body", 1)

@@ -91,9 +91,20 @@ def check_board(root: Path, report: Report, receipts: Sequence[VoterReceipt] = (
     heads = _heads(root / "tree-heads.jsonl", report)
     head = next(heads, None)
     by_size: dict[int, list[VoterReceipt]] = {}
+    mine = []
     for r in receipts:
+        if r.tree_head.election_id != election_id:
+            # A genuine receipt of another election of the same board says nothing about
+            # this log: checking it here would accuse the board of a rewrite it never made.
+            report.add(
+                "board.receipt",
+                f"{r.where} (ballot {r.tracker.hex()[:16]})",
+                f"is a receipt of election {r.tree_head.election_id!r}, not {election_id!r}",
+            )
+            continue
+        mine.append(r)
         by_size.setdefault(r.tree_head.size, []).append(r)
-    wanted_leaves = {r.index: r for r in receipts}
+    wanted_leaves = {r.index: r for r in mine}
     ballot_lines = (
         iter_lines(root / "ballots.jsonl") if (root / "ballots.jsonl").exists() else iter(())
     )

@@ -1,0 +1,360 @@
+"""Casting ballots through a real board: `openballot serve` on loopback, N clients at once.
+
+    .venv/bin/python bench/bench_board.py --database sqlite|postgresql [--ballots 400]
+        [--clients 4] [--time-limit 300]
+
+Starts `openballot serve` as a subprocess on 127.0.0.1 (a fresh SQLite file, or a fresh
+database on the PostgreSQL server of OPENBALLOT_TEST_POSTGRES_URL, else of
+scripts/postgres-for-tests.sh), creates and opens an election (3 trustees, threshold 2, the demo
+manifest, one credential per ballot), encrypts the ballots beforehand (its rate is reported on
+its own), then casts them from N client threads over HTTP. Each accepted ballot was fully
+verified by the server and durably committed with its signed tree head before its receipt came
+back. Reports accepted ballots per second, latency percentiles, errors, the server's CPU time
+per ballot and its peak resident memory (VmHWM). Never talks to anything but 127.0.0.1; stops
+by itself when the ballots are cast or the time limit is reached.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+from rich.console import Console
+from rich.table import Table
+
+from openballot.cli.demo import demo_manifest_path, random_choices
+from openballot.crypto.keyceremony import encrypt_shares, generate_trustee
+from openballot.election.ballot import EncryptedBallot, encrypt_ballot
+from openballot.election.context import ElectionContext, ceremony_context
+from openballot.election.credentials import (
+    CredentialList,
+    credential_secret,
+    new_code,
+    public_credential,
+)
+from openballot.election.manifest import Manifest
+
+REPO = Path(__file__).resolve().parents[1]
+HOST = "127.0.0.1"  # the only host this script ever talks to
+ADMIN_TOKEN = secrets.token_urlsafe(24)
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+OPENBALLOT = Path(sys.executable).with_name("openballot")
+console = Console()
+
+
+# --- the database and the server -----------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def database(kind: str, tmp: Path) -> Iterator[str]:
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp / 'board.sqlite3'}"
+        return
+    import psycopg
+    from psycopg import sql
+    from sqlalchemy.engine import make_url
+
+    base_url = (
+        os.environ.get("OPENBALLOT_TEST_POSTGRES_URL")
+        or subprocess.run(
+            [str(REPO / "scripts" / "postgres-for-tests.sh")],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    )
+    base = make_url(base_url)
+    if base.host not in (HOST, "localhost"):
+        raise SystemExit(f"refusing a PostgreSQL server that is not on this machine: {base.host}")
+    params = {
+        "host": base.host,
+        "port": base.port or 5432,
+        "user": base.username,
+        "password": base.password,
+        "dbname": base.database,
+        "autocommit": True,
+    }
+    name = f"ob_bench_{secrets.token_hex(4)}"
+    with psycopg.connect(**params) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        for attempt in range(50):
+            try:
+                with psycopg.connect(**params) as conn:
+                    conn.execute(drop)
+                break
+            except (psycopg.errors.InsufficientPrivilege, psycopg.errors.ObjectInUse):
+                if attempt == 49:  # an autovacuum worker, which FORCE may not end, lingers
+                    raise
+                time.sleep(0.1)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def server(data: Path, url: str) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    port = free_port()
+    log = open(data.parent / "server.log", "wb")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(
+        [str(OPENBALLOT), "serve", "--data", str(data), "--database", url]
+        + ["--host", HOST, "--port", str(port)],
+        env={**os.environ, "OPENBALLOT_ADMIN_TOKEN": ADMIN_TOKEN},
+        stdout=log,
+        stderr=log,
+    )
+    base = f"http://{HOST}:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/api/board", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(
+                    "openballot serve did not start:\n"
+                    + (data.parent / "server.log").read_text()[-2000:]
+                )
+            time.sleep(0.1)
+        yield proc, base
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        log.close()
+
+
+def proc_status(pid: int, field: str) -> int:
+    """A kB figure of /proc/PID/status (VmHWM: peak resident set)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise KeyError(field)
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+# --- the election --------------------------------------------------------------------------------
+
+
+def ok(r: httpx.Response) -> Any:
+    if r.status_code != 201:
+        raise SystemExit(f"{r.request.method} {r.request.url.path}: {r.status_code} {r.text}")
+    return r.json()
+
+
+def setup_election(client: httpx.Client, voters: int) -> tuple[ElectionContext, list[tuple]]:
+    """Create, key ceremony, credentials, open; returns the context and (district, code)s."""
+    manifest = Manifest.from_json(json.loads(demo_manifest_path().read_text()))
+    eid = manifest.election_id
+    tokens = ok(
+        client.post(
+            "/api/elections",
+            json={"manifest": manifest.to_json(), "trustees": 3, "threshold": 2},
+            headers=ADMIN,
+        )
+    )["tokens"]
+
+    def role(name: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {tokens[name]}"}
+
+    cc = ceremony_context(manifest, 3, 2)
+    made = {i: generate_trustee(i, f"Trustee {i}", 2, cc) for i in (1, 2, 3)}
+    keys = [p for _, p in made.values()]
+    for i, (_, public) in made.items():
+        ok(
+            client.post(
+                f"/api/elections/{eid}/trustees/{i}/key",
+                json=public.to_json(),
+                headers=role(f"trustee-{i}"),
+            )
+        )
+    for i, (secret, _) in made.items():
+        body = {"shares": [s.to_json() for s in encrypt_shares(secret, keys, cc)]}
+        ok(
+            client.post(
+                f"/api/elections/{eid}/trustees/{i}/shares", json=body, headers=role(f"trustee-{i}")
+            )
+        )
+    for i in made:
+        ok(
+            client.post(
+                f"/api/elections/{eid}/trustees/{i}/verdict",
+                json={"complaints": []},
+                headers=role(f"trustee-{i}"),
+            )
+        )
+    people = [("north" if k % 2 else "south", new_code()) for k in range(voters)]
+    creds = CredentialList.of(
+        {d: [public_credential(eid, c) for dd, c in people if dd == d] for d in ("north", "south")}
+    )
+    ok(
+        client.post(
+            f"/api/elections/{eid}/credentials",
+            json=creds.to_json(),
+            headers=role("credential-authority"),
+        )
+    )
+    ok(client.post(f"/api/elections/{eid}/open", headers=ADMIN))
+    return ElectionContext.create(manifest, 2, keys, creds), people
+
+
+# --- the load ------------------------------------------------------------------------------------
+
+
+class Load:
+    def __init__(self, base: str, eid: str, bodies: list[bytes], clients: int, limit: float):
+        self.base, self.path, self.bodies = base, f"/api/elections/{eid}/ballots", bodies
+        self.next = 0
+        self.lock = threading.Lock()
+        self.latencies: list[float] = []
+        self.errors: list[str] = []
+        self.deadline = time.monotonic() + limit
+        self.threads = [threading.Thread(target=self.run, daemon=True) for _ in range(clients)]
+
+    def take(self) -> int | None:
+        with self.lock:
+            if self.next >= len(self.bodies) or time.monotonic() > self.deadline:
+                return None
+            self.next += 1
+            return self.next - 1
+
+    def run(self) -> None:
+        headers = {"content-type": "application/json"}
+        with httpx.Client(base_url=self.base, timeout=60) as client:
+            while (k := self.take()) is not None:
+                start = time.perf_counter()
+                try:
+                    r = client.post(self.path, content=self.bodies[k], headers=headers)
+                except httpx.HTTPError as exc:
+                    with self.lock:
+                        self.errors.append(f"ballot {k}: {exc!r}")
+                    continue
+                elapsed = time.perf_counter() - start
+                with self.lock:
+                    if r.status_code == 201:
+                        self.latencies.append(elapsed)
+                    else:
+                        self.errors.append(f"ballot {k}: {r.status_code} {r.text[:200]}")
+
+    def go(self) -> float:
+        start = time.perf_counter()
+        for t in self.threads:
+            t.start()
+        for t in self.threads:
+            t.join(timeout=max(1.0, self.deadline - time.monotonic() + 70))
+        return time.perf_counter() - start
+
+
+def percentile(sorted_values: list[float], p: float) -> float:
+    """Nearest-rank percentile."""
+    if not sorted_values:
+        return float("nan")
+    rank = max(1, min(len(sorted_values), round(p / 100 * len(sorted_values) + 0.5)))
+    return sorted_values[rank - 1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--ballots", type=int, default=400)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--time-limit", type=float, default=300, help="seconds for casting")
+    args = parser.parse_args()
+    if not 1 <= args.ballots <= 100_000 or not 1 <= args.clients <= 64:
+        raise SystemExit("--ballots must be 1..100000 and --clients 1..64")
+
+    with tempfile.TemporaryDirectory(prefix="openballot-bench-board-") as tmp_name:
+        tmp = Path(tmp_name)
+        with database(args.database, tmp) as url, server(tmp / "data", url) as (proc, base):
+            with httpx.Client(base_url=base, timeout=60) as client:
+                start = time.perf_counter()
+                ctx, people = setup_election(client, args.ballots)
+                setup_s = time.perf_counter() - start
+            eid = ctx.manifest.election_id
+
+            import random
+
+            rng = random.Random(1)
+            start = time.perf_counter()
+            ballots: list[EncryptedBallot] = []
+            for district, code in people:
+                choices = random_choices(ctx.manifest, district, rng)
+                ballot, _ = encrypt_ballot(ctx, district, credential_secret(eid, code), choices)
+                ballots.append(ballot)
+            encrypt_s = time.perf_counter() - start
+            bodies = [json.dumps({"ballot": b.to_json()}).encode() for b in ballots]
+
+            cpu_before = cpu_seconds(proc.pid)
+            load = Load(base, eid, bodies, args.clients, args.time_limit)
+            wall = load.go()
+            cpu_used = cpu_seconds(proc.pid) - cpu_before
+            peak_kb = proc_status(proc.pid, "VmHWM")
+            with httpx.Client(base_url=base, timeout=60) as client:
+                head = client.get(f"/api/elections/{eid}/board/tree-head").json()
+
+    accepted = len(load.latencies)
+    lat = sorted(x * 1000 for x in load.latencies)
+    table = Table(
+        title=f"Casting through `openballot serve` ({args.database}, {args.clients} clients, "
+        f"{args.ballots} ballots, 127.0.0.1)"
+    )
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    rows = [
+        ("election setup (ceremony, credentials, open)", f"{setup_s:.2f} s"),
+        ("encryption, client side, one core", f"{len(ballots) / encrypt_s:.1f} ballots/s"),
+        ("ballots accepted (201, verified, committed)", f"{accepted} of {args.ballots}"),
+        ("casting wall time", f"{wall:.2f} s"),
+        ("accepted per second", f"{accepted / wall:.1f} ballots/s"),
+        ("latency p50", f"{percentile(lat, 50):.1f} ms"),
+        ("latency p95", f"{percentile(lat, 95):.1f} ms"),
+        ("latency p99", f"{percentile(lat, 99):.1f} ms"),
+        ("latency max", f"{lat[-1] if lat else float('nan'):.1f} ms"),
+        ("errors", str(len(load.errors))),
+        ("server CPU per accepted ballot", f"{1000 * cpu_used / max(accepted, 1):.1f} ms"),
+        ("server peak RSS (VmHWM)", f"{peak_kb / 1024:.1f} MiB"),
+        ("board size after casting", f"{head['size']} entries"),
+    ]
+    for measure, value in rows:
+        table.add_row(measure, value)
+    console.print(table)
+    for e in load.errors[:5]:
+        console.print(f"error: {e}", markup=False)
+    if head["size"] != 12 + accepted:
+        raise SystemExit(f"the board holds {head['size']} entries, expected {12 + accepted}")
+    if load.errors:
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()
