@@ -93,39 +93,33 @@ def create_app(board: Board, admin_token: str, booth_dir: Path | None = None) ->
             "complaints": [c.to_json() for c in s.complaints],
         }
 
+    async def by_trustee(
+        action: str, election_id: str, index: int, request: Request, authorization: str | None
+    ) -> dict[str, Any]:
+        """A trustee's message: its own token, then the service's check and append."""
+        s = board.get(election_id)
+        s.authorise(f"trustee-{index}", _bearer(authorization))
+        post = getattr(s, action)
+        appended = await run_in_threadpool(post, index, await _json(request))
+        return {"index": appended.entry.seq}
+
     @app.post("/api/elections/{election_id}/trustees/{index}/key", status_code=201)
     async def trustee_key(
         election_id: str, index: int, request: Request, authorization: Auth = None
     ) -> dict[str, Any]:
-        s = board.get(election_id)
-        s.authorise(f"trustee-{index}", _bearer(authorization))
-        return {
-            "index": (
-                await run_in_threadpool(s.post_trustee_key, index, await _json(request))
-            ).entry.seq
-        }
+        return await by_trustee("post_trustee_key", election_id, index, request, authorization)
 
     @app.post("/api/elections/{election_id}/trustees/{index}/shares", status_code=201)
     async def trustee_shares(
         election_id: str, index: int, request: Request, authorization: Auth = None
     ) -> dict[str, Any]:
-        s = board.get(election_id)
-        s.authorise(f"trustee-{index}", _bearer(authorization))
-        return {
-            "index": (await run_in_threadpool(s.post_shares, index, await _json(request))).entry.seq
-        }
+        return await by_trustee("post_shares", election_id, index, request, authorization)
 
     @app.post("/api/elections/{election_id}/trustees/{index}/verdict", status_code=201)
     async def trustee_verdict(
         election_id: str, index: int, request: Request, authorization: Auth = None
     ) -> dict[str, Any]:
-        s = board.get(election_id)
-        s.authorise(f"trustee-{index}", _bearer(authorization))
-        return {
-            "index": (
-                await run_in_threadpool(s.post_verdict, index, await _json(request))
-            ).entry.seq
-        }
+        return await by_trustee("post_verdict", election_id, index, request, authorization)
 
     @app.post("/api/elections/{election_id}/credentials", status_code=201)
     async def credentials(
@@ -184,13 +178,7 @@ def create_app(board: Board, admin_token: str, booth_dir: Path | None = None) ->
     async def decryption(
         election_id: str, index: int, request: Request, authorization: Auth = None
     ) -> dict[str, Any]:
-        s = board.get(election_id)
-        s.authorise(f"trustee-{index}", _bearer(authorization))
-        return {
-            "index": (
-                await run_in_threadpool(s.post_decryption, index, await _json(request))
-            ).entry.seq
-        }
+        return await by_trustee("post_decryption", election_id, index, request, authorization)
 
     @app.post("/api/elections/{election_id}/result", status_code=201)
     def publish_result(election_id: str, authorization: Auth = None) -> dict[str, Any]:

@@ -166,28 +166,31 @@ def verify_record(
     report.checks_run += ["ballots"]
     tally = summary.builder.finish(summary.log_size, summary.log_root)
 
-    if not layout.tally.exists():
-        report.add("tally.missing", "tally.json", "the record has no tally")
-        return report
-    try:
-        tally_value = read_json(layout.tally)
-    except RecordError as exc:
-        report.add("tally.decode", "tally.json", str(exc))
+    tally_value = _read_verified_part(layout.tally, "tally", report)
+    if tally_value is None:
         return report
     _compare_tally(ctx, tally, tally_value, report)
 
     decryptions = _read_decryptions(ctx, tally, layout, report)
-    if not layout.result.exists():
-        report.add("result.missing", "result.json", "the record has no result")
-        return report
-    try:
-        result_value = read_json(layout.result)
-    except RecordError as exc:
-        report.add("result.decode", "result.json", str(exc))
+    result_value = _read_verified_part(layout.result, "result", report)
+    if result_value is None:
         return report
     _compare_result(ctx, tally, decryptions, result_value, report)
     report.checks_run += ["tally", "decryptions", "result"]
     return report
+
+
+def _read_verified_part(path: Path, part: str, report: Report) -> Any | None:
+    """tally.json or result.json: what is being verified, so a missing or garbled one is a
+    finding (`part`.missing, `part`.decode), not an unreadable record."""
+    if not path.exists():
+        report.add(f"{part}.missing", path.name, f"the record has no {part}")
+        return None
+    try:
+        return read_json(path)
+    except RecordError as exc:
+        report.add(f"{part}.decode", path.name, str(exc))
+        return None
 
 
 def _count_lines(path: Path) -> int:
