@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from openballot.crypto.group import IDENTITY, Element, Scalar, g_pow
 
@@ -32,8 +33,10 @@ class Ciphertext:
 ZERO = Ciphertext(IDENTITY, IDENTITY)
 
 
+@lru_cache(maxsize=256)
 def g_pow_int(m: int) -> Element:
-    """g^m for a small non-negative integer plaintext (g^0 is the identity)."""
+    """g^m for a small non-negative integer plaintext (g^0 is the identity). Cached: every
+    range-proof branch and every encryption needs g^0, g^1, ... again."""
     return g_pow(Scalar.of(m))
 
 
