@@ -94,6 +94,3 @@ class ElectionLog:
         head = self.store.tree_head(self.election_id)
         assert head is not None
         return Appended(entry, head, self.tree.inclusion_proof(entry.seq, head.size))
-
-    def leaf_hash_of(self, seq: int) -> bytes:
-        return self.tree.levels[0][seq]

@@ -16,6 +16,7 @@ from rich.progress import Progress
 from openballot.cli import steps
 from openballot.cli.tables import result_table
 from openballot.election.manifest import Manifest
+from openballot.errors import ProtocolError, RecordError
 from openballot.record.ballot_box import BallotBox
 from openballot.record.layout import RecordLayout
 
@@ -47,9 +48,7 @@ def random_choices(manifest: Manifest, district: str, rng: random.Random) -> dic
 def run_demo(voters: int, record: Path, workers: int | None, out: Console) -> None:
     if record.exists():
         if not (record / "record.json").exists():
-            raise steps.RecordError(
-                f"{record}: exists and is not a record; choose another --record"
-            )
+            raise RecordError(f"{record}: exists and is not a record; choose another --record")
         shutil.rmtree(record)
     rng = random.Random()
     with tempfile.TemporaryDirectory(prefix="openballot-demo-secrets-") as tmp:
@@ -101,7 +100,7 @@ def run_demo(voters: int, record: Path, workers: int | None, out: Console) -> No
         out.print(f"{len(issued)} voters cast, {revotes} re-voted, {audits} audited a ballot")
         tally, problems = steps.compute_tally(record, workers)
         if problems:
-            raise steps.ProtocolError(f"the demo's own ballot log has problems: {problems[0]}")
+            raise ProtocolError(f"the demo's own ballot log has problems: {problems[0]}")
         for i in range(1, len(TRUSTEES) + 1):
             if i != ABSENT_TRUSTEE:
                 steps.trustee_decrypt(record, secrets_dir / f"trustee-{i}.share.json")

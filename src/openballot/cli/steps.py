@@ -46,6 +46,10 @@ from openballot.verify.ballot_pass import check_ballot_log
 from openballot.verify.verifier import load_context
 
 __all__ = [
+    "election_context",
+    "cast_file",
+    "parse_choices",
+    "ballot_json_bytes",
     "new_election",
     "trustee_keygen",
     "trustee_exchange",
@@ -274,15 +278,3 @@ def parse_choices(items: Sequence[str]) -> dict[str, list[str]]:
 
 def ballot_json_bytes(ballot: EncryptedBallot) -> bytes:
     return json_bytes(ballot.to_json())
-
-
-def read_codes(path: Path) -> list[dict[str, Any]]:
-    value = obj(read_json(path), str(path))
-    voters = value.get("voters")
-    if not isinstance(voters, list):
-        raise RecordError(f"{path}: expected a 'voters' list")
-    return voters
-
-
-__all__ += ["election_context", "cast_file", "parse_choices", "ballot_json_bytes", "read_codes"]
-__all__ += ["RecordError", "ProtocolError"]

@@ -35,6 +35,7 @@ from openballot.errors import DecodeError, OpenBallotError, ProtocolError
 from openballot.jsonfields import get, get_int, get_list, obj, only_keys
 from openballot.record.ballot_log import AuditEntry, CastEntry, entry_line
 from openballot.record.files import json_bytes
+from openballot.record.from_board import BALLOT_TYPES
 from openballot.verify.ballot_pass import check_ballot_lines
 
 __all__ = [
@@ -82,9 +83,6 @@ def _leaf(value: dict[str, Any]) -> bytes:
 
 def _token_hash(token: str) -> bytes:
     return hashlib.sha256(token.encode()).digest()
-
-
-BALLOT_TYPES = ("cast", "audit")
 
 
 @dataclass

@@ -25,7 +25,6 @@ class Report:
     audited: int = 0
     counted: int = 0
     superseded: int = 0
-    checks_run: list[str] = field(default_factory=list)
 
     def add(self, check: str, where: str, message: str) -> None:
         self.findings.append(Finding(check, where, message))
