@@ -174,4 +174,4 @@ def test_the_in_memory_tree_matches_a_tree_built_from_the_log(store: BoardStore,
     for e in log.entries():
         fresh.append(e.data)
     assert fresh.levels == log.tree.levels
-    assert [log.leaf_hash_of(i) for i in range(13)] == fresh.levels[0]
+    assert log.tree.levels[0] == fresh.levels[0]
