@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean web screenshots
+.PHONY: demo test lint bench clean web screenshots system-deps
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found"; exit 2; }
@@ -22,7 +22,7 @@ demo: $(STAMP)
 
 # The PostgreSQL half of the storage tests needs a real server: the script installs and
 # starts Debian's, and hands its URL to the tests.
-test: $(STAMP) lint web
+test: system-deps $(STAMP) lint web
 	cd web && npm test
 	OPENBALLOT_TEST_POSTGRES_URL="$${OPENBALLOT_TEST_POSTGRES_URL:-$$(scripts/postgres-for-tests.sh)}" \
 	  $(BIN)/pytest -n 2 -q
@@ -30,6 +30,9 @@ test: $(STAMP) lint web
 # Refresh the booth's screenshots in docs/ (the end-to-end test takes them).
 screenshots: $(STAMP) web
 	OPENBALLOT_SCREENSHOT_DIR=docs $(BIN)/pytest -q tests/e2e
+
+system-deps:
+	scripts/system-deps.sh
 
 # The booth: JavaScript built with npm from the pinned package.json and its lock file.
 web: web/dist/booth.js
