@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from openballot.cli import steps
+from openballot.cli.board_roles import board_app
+from openballot.cli.output import err, fails_cleanly, out
 from openballot.cli.tables import result_table
 from openballot.errors import OpenBallotError
 from openballot.record.ballot_box import BallotBox
@@ -34,31 +33,10 @@ credentials_app = typer.Typer(no_args_is_help=True, help="Credential authority."
 app.add_typer(election_app, name="election")
 app.add_typer(trustee_app, name="trustee")
 app.add_typer(credentials_app, name="credentials")
+app.add_typer(board_app, name="board")
 
-# soft_wrap: an error or a finding stays on one line whatever the width (grep, logs).
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
-F = TypeVar("F", bound=Callable[..., Any])
 
 Record = Annotated[Path, typer.Option("--record", "-r", help="The election record directory.")]
-
-
-def fails_cleanly(fn: F) -> F:
-    """Turn an expected failure into one line on stderr and exit code 2; files stay as they were
-    because every step checks before it writes."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except OpenBallotError as exc:
-            err.print(f"error: {exc}", markup=False, highlight=False)
-            raise typer.Exit(2) from None
-        except OSError as exc:
-            err.print(f"error: {exc.filename or ''}: {exc.strerror}", markup=False, highlight=False)
-            raise typer.Exit(2) from None
-
-    return wrapper  # type: ignore[return-value]
 
 
 @election_app.command("new")
