@@ -6,6 +6,10 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 __all__ = ["default_booth_dir", "admin_token", "build_app"]
 
@@ -30,7 +34,11 @@ def admin_token(data: Path) -> tuple[str, Path | None]:
     return path.read_text().strip(), path
 
 
-def build_app(data: Path, database: str | None, booth: Path | None, token: str):  # type: ignore[no-untyped-def]
+def build_app(
+    data: Path, database: str | None, booth: Path | None, token: str
+) -> tuple[FastAPI, str]:
+    """The application over the board in `data` (or at `database`), and the storage URL.
+    The server's packages are imported here, so the other commands run without them."""
     from openballot.board.signing import BoardKey
     from openballot.board.store import BoardStore
     from openballot.server.app import create_app
