@@ -267,9 +267,17 @@ def serve(
     booth: Annotated[Path | None, typer.Option(help="The built booth (web/).")] = None,
 ) -> None:
     """Run the bulletin board, the HTTP API (OpenAPI at /docs) and the voting booth."""
-    import uvicorn
+    try:
+        import fastapi  # noqa: F401
+        import sqlalchemy  # noqa: F401
+        import uvicorn
 
-    from openballot.cli.serve import admin_token, build_app, default_booth_dir
+        from openballot.cli.serve import admin_token, build_app, default_booth_dir
+    except ImportError as exc:
+        raise OpenBallotError(
+            f"the service needs its extra packages ({exc.name} is missing): "
+            "pip install 'openballot[server]'"
+        ) from None
 
     token, token_file = admin_token(data)
     booth_dir = booth or default_booth_dir()
