@@ -72,7 +72,8 @@ test('every lie of the board is caught', () => {
     [(r) => { r.tree_head.timestamp += 1; }, ProofError],
     [(r) => { r.tree_head.election = 'other'; }, ProofError],
     [(r) => { r.entry = r.entry.replace('"cast"', '"audit"'); }, ProtocolError],
-    [(r) => { r.entry = r.entry + ' '; }, ProofError],
+    [(r) => { r.entry = r.entry + ' '; }, DecodeError],
+    [(r) => { r.entry = r.entry.replace('{"type":"cast",', '{"type":"audit","type":"cast",'); }, DecodeError],
     [(r) => { r.entry = '{'; }, DecodeError],
     [(r) => {
       const e = JSON.parse(r.entry);

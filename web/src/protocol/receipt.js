@@ -42,6 +42,12 @@ export function verifyReceipt(receipt, { ballot, electionId, boardKey, kind = 'c
   } catch {
     throw new DecodeError('receipt.entry: not valid JSON');
   }
+  // JSON.parse keeps the last of a repeated key while the Python verifier refuses the line:
+  // the board writes entries in one compact form, so anything else (a repeated key, extra
+  // spaces) is refused here too.
+  if (JSON.stringify(entry) !== entryText) {
+    throw new DecodeError('receipt.entry: not in the board\'s compact form (a key repeated?)');
+  }
   entry = obj(entry, 'receipt.entry');
   if (entry.type !== kind) throw new ProtocolError(`receipt.entry: expected a '${kind}' entry, got '${entry.type}'`);
   if (EncryptedBallot.fromJSON(entry.ballot, 'receipt.entry.ballot').trackerHex() !== tracker) {
