@@ -10,7 +10,6 @@ against the board key.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Annotated, Any
 import httpx
 import typer
 
+from openballot.cli import steps
 from openballot.cli.board_client import BoardClient, BoardError
 from openballot.cli.output import fails_cleanly, out
 from openballot.errors import OpenBallotError, ProofError, ProtocolError, RecordError
@@ -356,7 +356,6 @@ def trustee_decrypt(
 ) -> None:
     """Publish this trustee's decryption shares of the tally, with proofs."""
     from openballot.crypto.keyceremony import TrusteeShare
-    from openballot.election.decryption import decrypt_tally, verify_trustee_decryption
     from openballot.election.tally import Tally
     from openballot.record.layout import decoded
 
@@ -365,13 +364,7 @@ def trustee_decrypt(
     with _board(url, election) as board:
         ctx = election_context(board)
         tally = Tally.from_json(board.get(board.election_path("/tally")), ctx)
-        dec = decrypt_tally(ctx, tally, key_share)
-        try:
-            verify_trustee_decryption(ctx, tally, dec)
-        except OpenBallotError:
-            raise ProtocolError(
-                f"{share}: this key share does not match trustee {key_share.index}'s public share"
-            ) from None
+        dec = steps.decrypt_checked(ctx, tally, key_share, share)
         board.post(
             board.election_path(f"/trustees/{key_share.index}/decryption"), dec.to_json(), token
         )
@@ -391,33 +384,12 @@ def credentials_generate(
     codes: Annotated[Path, typer.Option(help="Private file of voter codes to create.")],
 ) -> None:
     """One credential per voter: publish the public halves, keep the codes to hand out."""
-    from openballot.election.credentials import CredentialList, new_code, public_credential
-
-    counts: dict[str, int] = {}
-    for item in voters:
-        d, _, k = item.partition("=")
-        if not k.isdigit():
-            raise OpenBallotError(f"--voters {item!r}: expected DISTRICT=COUNT")
-        if d in counts:
-            raise OpenBallotError(f"--voters: district {d!r} is given twice")
-        counts[d] = int(k)
+    counts = steps.parse_voter_counts(voters)
     token = _token(token_file)
     _refuse_existing(codes, "codes file")
     with _board(url, election) as board:
         manifest, _, _, _ = _parameters(board)
-        districts = manifest.district_ids()
-        unknown = set(counts) - set(districts)
-        if unknown:
-            raise ProtocolError(f"unknown district {sorted(unknown)[0]!r}")
-        issued = [(d, new_code()) for d in districts for _ in range(counts.get(d, 0))]
-        random.SystemRandom().shuffle(issued)
-        by_district: dict[str, list[Any]] = {d: [] for d in districts}
-        for d, code in issued:
-            by_district[d].append(public_credential(manifest.election_id, code))
-        credentials = CredentialList.of(by_district)
-        lines = [{"voter": i + 1, "district": d, "code": c} for i, (d, c) in enumerate(issued)]
-        codes.parent.mkdir(parents=True, exist_ok=True)
-        _write_private(codes, {"election": manifest.election_id, "voters": lines})
+        issued, credentials = steps.issue_credentials(manifest, counts, codes)
         board.post(board.election_path("/credentials"), credentials.to_json(), token)
     out.print(f"{len(issued)} credentials published; codes in {codes}", markup=False)
 

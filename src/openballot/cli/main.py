@@ -101,15 +101,7 @@ def credentials_generate(
     codes: Annotated[Path, typer.Option(help="Private file of voter codes to create.")],
 ) -> None:
     """One credential per voter: publish the public halves, keep the codes to hand out."""
-    counts: dict[str, int] = {}
-    for item in voters:
-        d, _, n = item.partition("=")
-        if not n.isdigit():
-            raise OpenBallotError(f"--voters {item!r}: expected DISTRICT=COUNT")
-        if d in counts:
-            raise OpenBallotError(f"--voters: district {d!r} is given twice")
-        counts[d] = int(n)
-    issued = steps.generate_credentials(record, counts, codes)
+    issued = steps.generate_credentials(record, steps.parse_voter_counts(voters), codes)
     out.print(f"{len(issued)} credentials published; codes in {codes}")
 
 

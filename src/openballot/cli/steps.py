@@ -49,6 +49,9 @@ __all__ = [
     "election_context",
     "cast_file",
     "parse_choices",
+    "parse_voter_counts",
+    "issue_credentials",
+    "decrypt_checked",
     "ballot_json_bytes",
     "new_election",
     "trustee_keygen",
@@ -153,22 +156,58 @@ def generate_credentials(
     manifest, _, _ = _parameters(layout)
     if layout.credentials.exists():
         raise RecordError(f"{layout.credentials}: credentials were already published")
+    if codes_file.exists():
+        raise RecordError(f"{codes_file}: refusing to overwrite an existing codes file")
+    issued, credentials = issue_credentials(manifest, voters, codes_file)
+    write_json(layout.credentials, credentials.to_json())
+    return issued
+
+
+def issue_credentials(
+    manifest: Manifest, voters: Mapping[str, int], codes_file: Path
+) -> tuple[list[tuple[str, str]], CredentialList]:
+    """Make one code per voter (shuffled, so the file's order says nothing of the list's),
+    keep them in a private codes file, and return them with the public credential list."""
     unknown = set(voters) - set(manifest.district_ids())
     if unknown:
         raise ProtocolError(f"unknown district {sorted(unknown)[0]!r}")
-    if codes_file.exists():
-        raise RecordError(f"{codes_file}: refusing to overwrite an existing codes file")
     issued = [(d, new_code()) for d in manifest.district_ids() for _ in range(voters.get(d, 0))]
     random.SystemRandom().shuffle(issued)
     by_district: dict[str, list[Any]] = {d: [] for d in manifest.district_ids()}
     for d, code in issued:
         by_district[d].append(public_credential(manifest.election_id, code))
-    credentials = CredentialList.of(by_district)
     lines = [{"voter": i + 1, "district": d, "code": c} for i, (d, c) in enumerate(issued)]
     codes_file.parent.mkdir(parents=True, exist_ok=True)
     write_json(codes_file, {"election": manifest.election_id, "voters": lines}, private=True)
-    write_json(layout.credentials, credentials.to_json())
-    return issued
+    return issued, CredentialList.of(by_district)
+
+
+def parse_voter_counts(items: Sequence[str]) -> dict[str, int]:
+    """``DISTRICT=COUNT`` items, each district once."""
+    counts: dict[str, int] = {}
+    for item in items:
+        d, _, n = item.partition("=")
+        if not n.isdigit():
+            raise DecodeError(f"--voters {item!r}: expected DISTRICT=COUNT")
+        if d in counts:
+            raise DecodeError(f"--voters: district {d!r} is given twice")
+        counts[d] = int(n)
+    return counts
+
+
+def decrypt_checked(
+    ctx: ElectionContext, tally: Tally, share: TrusteeShare, source: Path
+) -> TrusteeDecryption:
+    """A trustee's decryption of the tally, checked before it is published: a wrong key share
+    is caught here rather than by every verifier afterwards."""
+    dec = decrypt_tally(ctx, tally, share)
+    try:
+        verify_trustee_decryption(ctx, tally, dec)
+    except OpenBallotError:
+        raise ProtocolError(
+            f"{source}: this key share does not match trustee {share.index}'s public share"
+        ) from None
+    return dec
 
 
 def open_election(record: Path) -> ElectionContext:
@@ -239,13 +278,7 @@ def trustee_decrypt(record: Path, share_file: Path) -> TrusteeDecryption:
     if value.pop("election", ctx.manifest.election_id) != ctx.manifest.election_id:
         raise ProtocolError(f"{share_file}: key share of another election")
     share = decoded(share_file, value, TrusteeShare.from_json)
-    dec = decrypt_tally(ctx, tally, share)
-    try:
-        verify_trustee_decryption(ctx, tally, dec)
-    except OpenBallotError:
-        raise ProtocolError(
-            f"{share_file}: this key share does not match trustee {share.index}'s public share"
-        ) from None
+    dec = decrypt_checked(ctx, tally, share, share_file)
     write_json(layout.decryption(share.index), dec.to_json())
     return dec
 
