@@ -7,7 +7,8 @@ and a wrong field is reported as ``ballot.contests[2].selections[0].alpha: expec
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable, Collection
+from typing import Any, TypeVar
 
 from openballot.errors import DecodeError
 
@@ -19,6 +20,11 @@ __all__ = [
     "get_list",
     "get_obj",
     "only_keys",
+    "exact_obj",
+    "as_str",
+    "as_int",
+    "as_list",
+    "construct",
     "hex_bytes",
     "loads",
     "text",
@@ -41,10 +47,14 @@ def get(o: dict[str, Any], key: str, where: str) -> Any:
 
 
 def get_str(o: dict[str, Any], key: str, where: str) -> str:
-    v = get(o, key, where)
+    return as_str(get(o, key, where), f"{where}.{key}")
+
+
+def as_str(v: Any, where: str) -> str:
+    """`v` itself as text; `where` names `v` (`get_str` names a field of an object)."""
     if not isinstance(v, str):
-        raise DecodeError(f"{where}.{key}: expected a string, got {type(v).__name__}")
-    return text(v, f"{where}.{key}")
+        raise DecodeError(f"{where}: expected a string, got {type(v).__name__}")
+    return text(v, where)
 
 
 def text(v: str, where: str) -> str:
@@ -62,9 +72,7 @@ MAX_INT = 2**63 - 1
 
 
 def get_int(o: dict[str, Any], key: str, where: str, minimum: int = 0) -> int:
-    v = get(o, key, where)
-    if not isinstance(v, int) or isinstance(v, bool):
-        raise DecodeError(f"{where}.{key}: expected an integer, got {type(v).__name__}")
+    v = as_int(get(o, key, where), f"{where}.{key}")
     if v < minimum:
         raise DecodeError(f"{where}.{key}: expected at least {minimum}, got {v}")
     if v > MAX_INT:
@@ -98,10 +106,21 @@ def loads(data: bytes | str, where: str) -> Any:
         raise DecodeError(f"{where}: not valid JSON ({exc})") from None
 
 
+def as_int(v: Any, where: str) -> int:
+    """`v` itself as an integer, any size: the caller checks the range it allows."""
+    # JSON true/false arrive as bool, which Python counts as int.
+    if not isinstance(v, int) or isinstance(v, bool):
+        raise DecodeError(f"{where}: expected an integer, got {type(v).__name__}")
+    return v
+
+
 def get_list(o: dict[str, Any], key: str, where: str) -> list[Any]:
-    v = get(o, key, where)
+    return as_list(get(o, key, where), f"{where}.{key}")
+
+
+def as_list(v: Any, where: str) -> list[Any]:
     if not isinstance(v, list):
-        raise DecodeError(f"{where}.{key}: expected a list, got {type(v).__name__}")
+        raise DecodeError(f"{where}: expected a list, got {type(v).__name__}")
     return v
 
 
@@ -114,6 +133,31 @@ def only_keys(o: dict[str, Any], allowed: set[str], where: str) -> None:
     extra = sorted(set(o) - allowed)
     if extra:
         raise DecodeError(f"{where}: unexpected field {extra[0]!r}")
+
+
+def exact_obj(value: Any, fields: Collection[str], where: str) -> dict[str, Any]:
+    """An object with exactly `fields`: a missing one is reported as ``where: name: missing``,
+    then an unknown one as `only_keys` does."""
+    if not isinstance(value, dict):
+        raise DecodeError(f"{where}: expected a JSON object, got {type(value).__name__}")
+    for name in fields:
+        if name not in value:
+            raise DecodeError(f"{where}: {name}: missing")
+    only_keys(value, set(fields), where)
+    return value
+
+
+_T = TypeVar("_T")
+
+
+def construct(where: str, make: Callable[[], _T]) -> _T:
+    """`make()`, a validating constructor called on decoded fields. Constructors check their
+    invariants once, with TypeError or ValueError; from JSON a broken invariant is a
+    DecodeError naming `where`."""
+    try:
+        return make()
+    except (TypeError, ValueError) as exc:
+        raise DecodeError(f"{where}: {exc}") from None
 
 
 def hex_bytes(text: Any, length: int, where: str) -> bytes:
