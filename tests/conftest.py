@@ -32,14 +32,13 @@ import pytest
 
 from openballot.cli.demo import demo_manifest_path
 from openballot.crypto.keyceremony import (
-    EncryptedShare,
-    TrusteePublicKey,
-    TrusteeSecret,
     TrusteeShare,
     encrypt_shares,
     generate_trustee,
     receive_shares,
 )
+from openballot.crypto.share_encryption import EncryptedShare
+from openballot.crypto.trustee import TrusteePublicKey, TrusteeSecret
 from openballot.election.ballot import BallotOpening, EncryptedBallot, encrypt_ballot
 from openballot.election.context import ElectionContext, ceremony_context
 from openballot.election.credentials import (

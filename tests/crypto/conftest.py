@@ -13,14 +13,13 @@ import pytest
 
 from openballot.crypto.encoding import Encodable
 from openballot.crypto.keyceremony import (
-    EncryptedShare,
-    TrusteePublicKey,
-    TrusteeSecret,
     TrusteeShare,
     encrypt_shares,
     generate_trustee,
     receive_shares,
 )
+from openballot.crypto.share_encryption import EncryptedShare
+from openballot.crypto.trustee import TrusteePublicKey, TrusteeSecret
 
 
 @dataclass(frozen=True)

@@ -14,33 +14,39 @@ from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from openballot.crypto.complaint import (
+    REASON_MISMATCH,
+    REASON_UNDECRYPTABLE,
+    TAG_COMPLAINT,
+    Complaint,
+    make_complaint,
+)
 from openballot.crypto.encoding import digest, encode, hash_to_scalar
 from openballot.crypto.group import IDENTITY, Element, G, L, Scalar, g_pow, random_scalar
 from openballot.crypto.keyceremony import (
-    REASON_MISMATCH,
-    REASON_UNDECRYPTABLE,
-    TAG_COEFFICIENT,
-    TAG_COMMUNICATION_KEY,
-    TAG_COMPLAINT,
-    TAG_SHARE_KEY,
-    Complaint,
-    EncryptedShare,
-    TrusteePublicKey,
-    TrusteeSecret,
     TrusteeShare,
-    check_public_keys,
-    check_share,
-    decrypt_share,
-    encrypt_share,
     encrypt_shares,
     generate_trustee,
     joint_public_key,
-    make_complaint,
     public_share,
     receive_shares,
-    verify_public_keys,
 )
 from openballot.crypto.proofs import SchnorrProof
+from openballot.crypto.share_encryption import (
+    TAG_SHARE_KEY,
+    EncryptedShare,
+    decrypt_share,
+    encrypt_share,
+)
+from openballot.crypto.trustee import (
+    TAG_COEFFICIENT,
+    TAG_COMMUNICATION_KEY,
+    TrusteePublicKey,
+    TrusteeSecret,
+    check_public_keys,
+    check_share,
+    verify_public_keys,
+)
 from openballot.errors import DecodeError, ProofError, ProtocolError
 
 # The `ceremony` fixture (conftest.py): (n, t) -> an honest, cached ceremony.

@@ -15,13 +15,13 @@ from openballot.cli.board_client import BoardClient
 from openballot.cli.demo import demo_manifest_path
 from openballot.cli.main import app as cli
 from openballot.crypto.keyceremony import (
-    EncryptedShare,
-    TrusteePublicKey,
     TrusteeShare,
     encrypt_shares,
     generate_trustee,
     receive_shares,
 )
+from openballot.crypto.share_encryption import EncryptedShare
+from openballot.crypto.trustee import TrusteePublicKey
 from openballot.election.context import ElectionContext, ceremony_context
 from openballot.election.credentials import CredentialList, new_code, public_credential
 from openballot.election.decryption import decrypt_tally

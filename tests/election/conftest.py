@@ -18,13 +18,12 @@ import pytest
 import openballot.cli
 from openballot.crypto.group import Scalar
 from openballot.crypto.keyceremony import (
-    TrusteePublicKey,
-    TrusteeSecret,
     TrusteeShare,
     encrypt_shares,
     generate_trustee,
     receive_shares,
 )
+from openballot.crypto.trustee import TrusteePublicKey, TrusteeSecret
 from openballot.election.ballot import BallotOpening, EncryptedBallot, encrypt_ballot
 from openballot.election.context import ElectionContext, ceremony_context
 from openballot.election.credentials import (

@@ -37,7 +37,8 @@ import openballot.election.ballot as ballot_module
 from openballot.crypto.elgamal import encrypt
 from openballot.crypto.encoding import PROTOCOL_ID, Encodable, digest, encode, hash_to_scalar
 from openballot.crypto.group import Element, G, L, Scalar, g_pow
-from openballot.crypto.keyceremony import TrusteePublicKey, generate_trustee
+from openballot.crypto.keyceremony import generate_trustee
+from openballot.crypto.trustee import TrusteePublicKey
 from openballot.election.ballot import (
     EncryptedBallot,
     encrypt_ballot,

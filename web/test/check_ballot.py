@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from openballot.crypto.keyceremony import TrusteePublicKey
+from openballot.crypto.trustee import TrusteePublicKey
 from openballot.election.ballot import (
     BallotOpening,
     EncryptedBallot,

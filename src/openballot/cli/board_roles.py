@@ -114,7 +114,7 @@ def _parameters(board: Board) -> tuple[Any, int, int, dict[str, Any]]:
 
 
 def _keys(board: Board, n: int) -> tuple[Any, ...]:
-    from openballot.crypto.keyceremony import TrusteePublicKey
+    from openballot.crypto.trustee import TrusteePublicKey
 
     ceremony = board.get(board.election_path("/ceremony"))
     keys = tuple(TrusteePublicKey.from_json(k) for k in ceremony["keys"])
@@ -134,7 +134,7 @@ def _read_private(path: Path, election: str, what: str) -> dict[str, Any]:
 
 
 def _secret(path: Path, election: str) -> Any:
-    from openballot.crypto.keyceremony import TrusteeSecret
+    from openballot.crypto.trustee import TrusteeSecret
     from openballot.record.layout import decoded
 
     value = _read_private(path, election, "secret file")
@@ -153,7 +153,8 @@ def election_context(board: Board) -> Any:
     empty CredentialList: it is only used for eligibility checks and the summary, never for
     encrypting a ballot or decrypting a tally, which bind to the fingerprint."""
     from openballot.crypto.encoding import digest
-    from openballot.crypto.keyceremony import check_public_keys, joint_public_key
+    from openballot.crypto.keyceremony import joint_public_key
+    from openballot.crypto.trustee import check_public_keys
     from openballot.election.context import ElectionContext, ceremony_context
     from openballot.election.credentials import CredentialList
     from openballot.jsonfields import get_str, hex_bytes
@@ -315,7 +316,8 @@ def trustee_finish(
     share: Annotated[Path, typer.Option(help="Private key-share file to create (mode 0600).")],
 ) -> None:
     """Step 3: check the shares received; keep the key share, or publish complaints."""
-    from openballot.crypto.keyceremony import EncryptedShare, receive_shares
+    from openballot.crypto.keyceremony import receive_shares
+    from openballot.crypto.share_encryption import EncryptedShare
     from openballot.election.context import ceremony_context
 
     token = _token(token_file)

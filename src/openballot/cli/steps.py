@@ -12,14 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from openballot.crypto.keyceremony import (
-    EncryptedShare,
-    TrusteePublicKey,
-    TrusteeSecret,
     TrusteeShare,
     encrypt_shares,
     generate_trustee,
     receive_shares,
 )
+from openballot.crypto.share_encryption import EncryptedShare
+from openballot.crypto.trustee import TrusteePublicKey, TrusteeSecret
 from openballot.election.ballot import BallotOpening, EncryptedBallot, encrypt_ballot
 from openballot.election.context import ElectionContext, ceremony_context
 from openballot.election.credentials import (

@@ -17,21 +17,12 @@ from openballot.crypto.discrete_log import discrete_log
 from openballot.crypto.elgamal import Ciphertext
 from openballot.crypto.encoding import Encodable
 from openballot.crypto.group import IDENTITY, Element, L, Scalar
-from openballot.crypto.keyceremony import (
-    TrusteePublicKey,
-    TrusteeShare,
-    _build,
-    _check_element,
-    _check_index,
-    _check_type,
-    _element,
-    _index,
-    _object,
-    check_public_keys,
-    public_share,
-)
+from openballot.crypto.invariants import check_element, check_index, check_type, decode_index
+from openballot.crypto.keyceremony import TrusteeShare, public_share
 from openballot.crypto.proofs import ChaumPedersenProof
+from openballot.crypto.trustee import TrusteePublicKey, checked_threshold
 from openballot.errors import ProofError, ProtocolError
+from openballot.jsonfields import construct, exact_obj
 
 __all__ = [
     "TAG_DECRYPTION_SHARE",
@@ -56,11 +47,11 @@ class DecryptionShare:
     proof: ChaumPedersenProof
 
     def __post_init__(self) -> None:
-        _check_index(self.trustee, "trustee")
+        check_index(self.trustee, "trustee")
         # alpha^{x_j} is the identity only for alpha = identity (refused when decrypting) or
         # x_j = 0 (probability 2^-252): an identity here can only be forged.
-        _check_element(self.share, "share")
-        _check_type(self.proof, ChaumPedersenProof, "proof")
+        check_element(self.share, "share")
+        check_type(self.proof, ChaumPedersenProof, "proof")
 
     def verify(self, public_share: Element, ciphertext: Ciphertext, context: Encodable) -> None:
         """Raise ProofError unless the proof shows log_g `public_share` = log_alpha `share`."""
@@ -82,12 +73,12 @@ class DecryptionShare:
 
     @classmethod
     def from_json(cls, obj: object) -> DecryptionShare:
-        d = _object(obj, ("trustee", "share", "proof"), "decryption share")
-        trustee = _index(d["trustee"], "decryption share: trustee")
+        d = exact_obj(obj, ("trustee", "share", "proof"), "decryption share")
+        trustee = decode_index(d["trustee"], "decryption share: trustee")
         what = f"decryption share of trustee {trustee}"
-        share = _element(d["share"], f"{what}: share")
+        share = Element.from_hex(d["share"], f"{what}: share")
         proof = ChaumPedersenProof.from_json(d["proof"], f"{what}: proof")
-        return _build(what, lambda: cls(trustee, share, proof))
+        return construct(what, lambda: cls(trustee, share, proof))
 
 
 def partial_decrypt(
@@ -114,10 +105,9 @@ def check_decryption_shares(
     """Raise unless `shares` come from at least t distinct trustees of the ceremony and every
     proof verifies against the trustee's public share (ProtocolError / ProofError).
 
-    The public keys must have passed `keyceremony.verify_public_keys`.
+    The public keys must have passed `trustee.verify_public_keys`.
     """
-    threshold = len(public_keys[0].commitments) if public_keys else 0
-    check_public_keys(public_keys, threshold)
+    threshold = checked_threshold(public_keys)
     seen: set[int] = set()
     for s in shares:
         if s.trustee in seen:

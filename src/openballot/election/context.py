@@ -12,7 +12,8 @@ from typing import Any
 
 from openballot.crypto.encoding import Encodable, digest
 from openballot.crypto.group import Element
-from openballot.crypto.keyceremony import TrusteePublicKey, check_public_keys, joint_public_key
+from openballot.crypto.keyceremony import joint_public_key
+from openballot.crypto.trustee import TrusteePublicKey, check_public_keys
 from openballot.election.credentials import CredentialList
 from openballot.election.manifest import Manifest
 from openballot.errors import DecodeError

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from openballot.crypto.keyceremony import Complaint, EncryptedShare, TrusteePublicKey
+from openballot.crypto.complaint import Complaint
+from openballot.crypto.share_encryption import EncryptedShare
+from openballot.crypto.trustee import TrusteePublicKey
 from openballot.errors import DecodeError, RecordError
 from openballot.jsonfields import get_int, get_list, get_str, obj, only_keys
 from openballot.record.files import read_json, write_json

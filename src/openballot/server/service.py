@@ -19,7 +19,9 @@ from typing import Any
 from openballot.board.log import Appended, ElectionLog
 from openballot.board.signing import BoardKey
 from openballot.board.store import BoardStore, DuplicateEntry, StoredEntry
-from openballot.crypto.keyceremony import Complaint, EncryptedShare, TrusteePublicKey
+from openballot.crypto.complaint import Complaint
+from openballot.crypto.share_encryption import EncryptedShare
+from openballot.crypto.trustee import TrusteePublicKey
 from openballot.election.ballot import BallotOpening, EncryptedBallot, verify_ballot, verify_opening
 from openballot.election.context import ElectionContext, ceremony_context
 from openballot.election.credentials import CredentialList

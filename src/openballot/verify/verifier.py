@@ -11,7 +11,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from openballot.crypto.keyceremony import Complaint, TrusteePublicKey, check_public_keys
+from openballot.crypto.complaint import Complaint
+from openballot.crypto.trustee import TrusteePublicKey, check_public_keys
 from openballot.election.context import ElectionContext, ceremony_context
 from openballot.election.credentials import CredentialList
 from openballot.election.decryption import (
