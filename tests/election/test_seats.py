@@ -179,18 +179,23 @@ def test_tie_for_the_last_seat_is_reported_and_drawn() -> None:
     assert len({draw(SEED, f"contest {i}", "ABC", 2, 1) for i in range(40)}) > 1
 
 
-def test_draw_bytes_follow_docs() -> None:
+@pytest.mark.parametrize(("first", "k"), [(1, 1), (3, 2), (7, 5)])
+def test_draw_bytes_follow_docs(first: int, k: int) -> None:
+    # Written out from docs/seats.md byte by byte; 8 options, so that a wrong key gives the
+    # same order only by a 1 in 40320 chance.
+    tied = ["A", "B", "C", "D", "E", "F", "Ω", "🗳"]
+
     def frame(b: bytes) -> bytes:
         return struct.pack(">Q", len(b)) + b
 
     def key(option: str) -> bytes:
-        tied = frame(b"".join(frame(o.encode()) for o in "AB"))
-        ints = frame(struct.pack(">Q", 3)) + frame(struct.pack(">Q", 1))
         parts = [b"OpenBallot/1", b"seats/draw", SEED, b"c"]
-        body = b"".join(frame(p) for p in parts) + tied + ints + frame(option.encode())
-        return hashlib.sha512(body).digest()
+        body = b"".join(frame(p) for p in parts)
+        body += frame(b"".join(frame(o.encode("utf-8")) for o in tied))
+        body += frame(struct.pack(">Q", first)) + frame(struct.pack(">Q", k))
+        return hashlib.sha512(body + frame(option.encode("utf-8"))).digest()
 
-    assert draw(SEED, "c", ["B", "A"], 3, 1) == tuple(sorted("AB", key=key))
+    assert draw(SEED, "c", list(reversed(tied)), first, k) == tuple(sorted(tied, key=key))
 
 
 @pytest.mark.parametrize(
