@@ -360,9 +360,8 @@ class ElectionService:
         with self.log.lock:
             ctx = self._open_ctx()
             summary = check_ballot_lines(ctx, self.ballot_lines, "ballots.jsonl", workers)
-            if summary.outcomes_with_errors:
-                check, where, message = summary.outcomes_with_errors[0]
-                raise ProtocolError(f"the board holds a bad ballot [{check}] {where}: {message}")
+            if summary.findings:
+                raise ProtocolError(f"the board holds a bad ballot {summary.findings[0]}")
             tally = summary.builder.finish(summary.log_size, summary.log_root)
             return self._append({"type": "tally", "tally": tally.to_json()})
 
