@@ -1,7 +1,7 @@
 """Casting into the record's ballot log, as a board would: verify first, then append durably.
 
-The box indexes the log once when opened (trackers, audited trackers), so a session that casts
-many ballots pays for the scan once. Casting an identical ballot again is idempotent. What
+The box indexes the log once when opened (each tracker, cast or audited), so a session that
+casts many ballots pays for the scan once. Casting an identical ballot again is idempotent. What
 may be appended is decided by the election's `AcceptancePolicy`, as on the HTTP board.
 """
 
