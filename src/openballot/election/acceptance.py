@@ -129,7 +129,8 @@ def check_valid(
 
 class AcceptancePolicy:
     """The acceptance rules of one election. Holds the credential list as a map from
-    credential to district, built once: it is as large as the electorate."""
+    credential to district, built once (it is as large as the electorate), or given as
+    `district_of` by a caller that keeps one already (the HTTP board)."""
 
     def __init__(self, ctx: ElectionContext, district_of: Mapping[bytes, str] | None = None):
         self.ctx = ctx
