@@ -147,7 +147,7 @@ def main() -> None:
         start = time.perf_counter()
         summary = check_ballot_log(ctx, log, workers)
         elapsed = time.perf_counter() - start
-        assert not summary.outcomes_with_errors, summary.outcomes_with_errors[:1]
+        assert not summary.findings, summary.findings[:1]
     rate = args.ballots / elapsed
     peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

@@ -182,6 +182,19 @@ def test_merge_into_empty_then_remove(election: Any, ballots: list[Any]) -> None
     assert decrypt(election, tally, (1, 3)) == expected_counts(election, range(1, 5))
 
 
+def test_a_partial_builder_gives_what_another_process_computes(
+    election: Any, ballots: list[Any]
+) -> None:
+    partial = TallyBuilder.partial(election.ctx)
+    for b in ballots[2:]:
+        partial.add(b)
+    assert partial.part() == _partial(ballots[2:])
+    builder = build(election, ballots[:2])
+    builder.merge(*partial.part())
+    assert builder.finish(5, ROOT) == build(election, ballots).finish(5, ROOT)
+    assert TallyBuilder.partial(election.ctx).part() == ({}, {})
+
+
 # --- JSON -----------------------------------------------------------------------------------
 
 

@@ -301,10 +301,10 @@ def test_replays(kit: Any, election_on_board: Any):
     send = cast_json(e, {"ballot": challenged.to_json()})
     rejected(kit, e, send, 409, "was audited and can never be cast", challenged.tracker().hex())
     # Auditing it again, or auditing a ballot that was cast, is refused too.
-    rejected(kit, e, lambda: e.audit(challenged, opening), 409, "already on the board")
+    rejected(kit, e, lambda: e.audit(challenged, opening), 409, "already on the ballot log")
     cast, cast_opening = e.ceremony.ballot(2)
     assert e.cast(cast).status_code == 201
-    rejected(kit, e, lambda: e.audit(cast, cast_opening), 409, "already on the board")
+    rejected(kit, e, lambda: e.audit(cast, cast_opening), 409, "already on the ballot log")
 
 
 def test_an_audit_whose_opening_does_not_match(kit: Any, sqlite_election: Any):

@@ -151,8 +151,8 @@ def tally(
 ) -> None:
     """Close voting and compute the encrypted tally of the ballots that count."""
     t, problems = steps.compute_tally(record, workers or None)
-    for check, where, message in problems:
-        err.print(f"left out [{check}] {where}: {message}", markup=False, highlight=False)
+    for finding in problems:
+        err.print(f"left out {finding}", markup=False, highlight=False)
     out.print(f"tally of {sum(n for _, n in t.counted)} counted ballots written")
 
 

@@ -42,6 +42,7 @@ from openballot.record.ballot_box import BallotBox, Receipt
 from openballot.record.files import json_bytes, read_json, write_json
 from openballot.record.layout import RecordLayout, decoded
 from openballot.verify.ballot_pass import check_ballot_log
+from openballot.verify.findings import Finding
 from openballot.verify.verifier import load_context
 
 __all__ = [
@@ -248,9 +249,7 @@ def cast_file(record: Path, ballot_file: Path) -> Receipt:
     return BallotBox(RecordLayout(record), ctx).cast(ballot)
 
 
-def compute_tally(
-    record: Path, workers: int | None = None
-) -> tuple[Tally, list[tuple[str, str, str]]]:
+def compute_tally(record: Path, workers: int | None = None) -> tuple[Tally, list[Finding]]:
     """Close the election: tally the ballots that count. Ballots that fail a check are left
     out and reported (a board never accepts them; their presence means tampering)."""
     layout = RecordLayout(record)
@@ -260,7 +259,7 @@ def compute_tally(
     summary = check_ballot_log(ctx, layout.ballots, workers)
     tally = summary.builder.finish(summary.log_size, summary.log_root)
     write_json(layout.tally, tally.to_json())
-    return tally, summary.outcomes_with_errors
+    return tally, summary.findings
 
 
 def _tally(layout: RecordLayout, ctx: ElectionContext) -> Tally:

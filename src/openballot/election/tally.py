@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from openballot.crypto.elgamal import Ciphertext
+from openballot.crypto.elgamal import ZERO, Ciphertext
 from openballot.crypto.group import G
 from openballot.election.ballot import EncryptedBallot, ciphertext_from_json
 from openballot.election.context import ElectionContext
@@ -129,6 +129,20 @@ class TallyBuilder:
                     acc.alpha / s.ciphertext.alpha, acc.beta / s.ciphertext.beta
                 )
         self._counted[ballot.district] -= 1
+
+    @classmethod
+    def partial(cls, ctx: ElectionContext) -> TallyBuilder:
+        """A builder for a share of the ballots (a worker's chunk of the log), whose `part()`
+        the tally's builder merges. It starts from Enc(0; 0), so that (g, K) is counted once."""
+        builder = cls(ctx)
+        builder._acc = dict.fromkeys(builder._acc, ZERO)
+        return builder
+
+    def part(self) -> tuple[dict[Slot, Ciphertext], dict[str, int]]:
+        """What the ballots of a `partial` builder add, for `merge`; the slots and districts
+        that no ballot touched are left out, so less crosses a process boundary."""
+        products = {slot: ct for slot, ct in self._acc.items() if ct != ZERO}
+        return products, {d: n for d, n in self._counted.items() if n}
 
     def merge(self, products: dict[Slot, Ciphertext], counted: dict[str, int]) -> None:
         """Fold in partial products computed elsewhere (another process, another machine)."""

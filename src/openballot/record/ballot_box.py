@@ -1,17 +1,25 @@
 """Casting into the record's ballot log, as a board would: verify first, then append durably.
 
-The box indexes the log once when opened (trackers, audited trackers), so a session that casts
-many ballots pays for the scan once. Casting an identical ballot again is idempotent.
+The box indexes the log once when opened (each tracker, cast or audited), so a session that
+casts many ballots pays for the scan once. Casting an identical ballot again is idempotent. What
+may be appended is decided by the election's `AcceptancePolicy`, as on the HTTP board.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from openballot.election.ballot import BallotOpening, EncryptedBallot, verify_ballot, verify_opening
+from openballot.election.acceptance import AcceptancePolicy, BallotKind, OutOfOrder
+from openballot.election.ballot import BallotOpening, EncryptedBallot
 from openballot.election.context import ElectionContext
 from openballot.errors import ProtocolError
-from openballot.record.ballot_log import AuditEntry, CastEntry, entry_line, parse_unverified_entry
+from openballot.record.ballot_log import (
+    AuditEntry,
+    CastEntry,
+    Entry,
+    entry_line,
+    parse_unverified_entry,
+)
 from openballot.record.files import append_line, iter_lines
 from openballot.record.layout import RecordLayout
 
@@ -28,49 +36,38 @@ class Receipt:
 class BallotBox:
     def __init__(self, layout: RecordLayout, ctx: ElectionContext) -> None:
         self._layout = layout
-        self._ctx = ctx
-        self._eligible = ctx.credentials.district_of()
+        self._policy = AcceptancePolicy(ctx)
         self._lines: dict[bytes, int] = {}
-        self._audited: set[bytes] = set()
+        self._earlier: dict[bytes, BallotKind] = {}  # tracker -> what its first line did
         if layout.ballots.exists():
             for number, line in iter_lines(layout.ballots):
                 entry = parse_unverified_entry(line, f"{layout.ballots.name}:{number}")
                 tracker = entry.ballot.tracker()
                 self._lines.setdefault(tracker, number)
-                if isinstance(entry, AuditEntry):
-                    self._audited.add(tracker)
+                self._earlier.setdefault(tracker, entry.kind)
 
     def _check_open(self) -> None:
         if self._layout.tally.exists():
             raise ProtocolError("the election is closed: the tally has been computed")
 
-    def _check(self, ballot: EncryptedBallot) -> None:
-        verify_ballot(self._ctx, ballot)
-        if self._eligible.get(ballot.credential.data) != ballot.district:
-            raise ProtocolError(
-                f"credential is not on the credential list of district {ballot.district!r}"
-            )
-
     def cast(self, ballot: EncryptedBallot) -> Receipt:
         self._check_open()
         tracker = ballot.tracker()
-        if tracker in self._audited:
-            raise ProtocolError(f"ballot {tracker.hex()} was audited and can never be cast")
-        if tracker in self._lines:
-            return Receipt(tracker, self._lines[tracker], already_cast=True)
-        self._check(ballot)
-        number = append_line(self._layout.ballots, entry_line(CastEntry(ballot)))
-        self._lines[tracker] = number
-        return Receipt(tracker, number)
+        try:
+            self._policy.check(ballot, earlier=self._earlier.get(tracker))
+        except OutOfOrder as exc:
+            if exc.replay:
+                return Receipt(tracker, self._lines[tracker], already_cast=True)
+            raise
+        return self._append(tracker, CastEntry(ballot))
 
     def audit(self, ballot: EncryptedBallot, opening: BallotOpening) -> Receipt:
         self._check_open()
-        tracker = ballot.tracker()
-        if tracker in self._lines:
-            raise ProtocolError(f"ballot {tracker.hex()} is already in the record")
-        self._check(ballot)
-        verify_opening(self._ctx, ballot, opening)
-        number = append_line(self._layout.ballots, entry_line(AuditEntry(ballot, opening)))
+        self._policy.check(ballot, opening, self._earlier.get(ballot.tracker()))
+        return self._append(ballot.tracker(), AuditEntry(ballot, opening))
+
+    def _append(self, tracker: bytes, entry: Entry) -> Receipt:
+        number = append_line(self._layout.ballots, entry_line(entry))
         self._lines[tracker] = number
-        self._audited.add(tracker)
+        self._earlier[tracker] = entry.kind
         return Receipt(tracker, number)

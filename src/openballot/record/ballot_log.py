@@ -7,8 +7,9 @@ the ballot log's Merkle tree, so any edit to any line changes the log root.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
+from openballot.election.acceptance import BallotKind
 from openballot.election.ballot import BallotOpening, EncryptedBallot
 from openballot.errors import DecodeError
 from openballot.jsonfields import get, get_str, loads, obj, only_keys
@@ -19,6 +20,7 @@ __all__ = ["CastEntry", "AuditEntry", "Entry", "entry_line", "parse_unverified_e
 
 @dataclass(frozen=True, slots=True)
 class CastEntry:
+    kind: ClassVar[BallotKind] = BallotKind.CAST
     ballot: EncryptedBallot
 
 
@@ -26,6 +28,7 @@ class CastEntry:
 class AuditEntry:
     """A challenged ballot: opened, checked, published, and never counted."""
 
+    kind: ClassVar[BallotKind] = BallotKind.AUDIT
     ballot: EncryptedBallot
     opening: BallotOpening
 

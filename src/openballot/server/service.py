@@ -22,7 +22,8 @@ from openballot.board.store import BoardStore, DuplicateEntry, StoredEntry
 from openballot.crypto.complaint import Complaint
 from openballot.crypto.share_encryption import EncryptedShare
 from openballot.crypto.trustee import TrusteePublicKey
-from openballot.election.ballot import BallotOpening, EncryptedBallot, verify_ballot, verify_opening
+from openballot.election.acceptance import AcceptancePolicy, BallotKind, OutOfOrder
+from openballot.election.ballot import BallotOpening, EncryptedBallot
 from openballot.election.context import ElectionContext, ceremony_context
 from openballot.election.credentials import CredentialList
 from openballot.election.decryption import (
@@ -284,40 +285,49 @@ class ElectionService:
             raise Conflict("the election is closed")
         return self.ctx
 
-    def _check_ballot(self, ballot: EncryptedBallot) -> ElectionContext:
-        ctx = self._open_ctx()
-        verify_ballot(ctx, ballot)
-        if self.eligible.get(ballot.credential.data) != ballot.district:
-            raise ProtocolError(
-                f"credential is not on the credential list of district {ballot.district!r}"
+    def _check_ballot(
+        self, ballot: EncryptedBallot, opening: BallotOpening | None = None
+    ) -> StoredEntry | None:
+        """The election's acceptance policy, against the board as it is now: the entry of a
+        cast ballot already on the board (a replay, answered even once the election is
+        closed), or None for a ballot that may be appended; raises for any other."""
+        existing = self._check_order(ballot.tracker(), BallotKind.of(opening))
+        if existing is None:
+            # The costly checks, outside the lock; the append re-checks the order.
+            AcceptancePolicy(self._open_ctx(), self.eligible).check(ballot, opening)
+        return existing
+
+    def _check_order(self, tracker: bytes, kind: BallotKind) -> StoredEntry | None:
+        existing = self.log.store.entry_by_tracker(self.election_id, tracker)
+        try:
+            AcceptancePolicy.check_order(
+                tracker, kind, None if existing is None else BallotKind(existing.type)
             )
-        return ctx
+        except OutOfOrder as exc:
+            if exc.replay:
+                return existing
+            raise Conflict(str(exc)) from None  # acceptable in general, not on this board
+        return None
 
     def cast(self, value: Any) -> Receipt:
         body = obj(value, "body")
         only_keys(body, {"ballot"}, "body")
         ballot = EncryptedBallot.from_json(get(body, "ballot", "body"), "ballot")
         tracker = ballot.tracker()
-        existing = self.log.store.entry_by_tracker(self.election_id, tracker)
+        existing = self._check_ballot(ballot)
         if existing is not None:
-            return self._existing(existing, tracker)
-        self._check_ballot(ballot)  # the costly part, outside the lock
+            return Receipt(tracker, self.log.receipt_for(existing), already_cast=True)
         with self.log.lock:
             self._open_ctx()
             try:
                 appended = self.log.append("cast", entry_line(CastEntry(ballot)), tracker)
             except DuplicateEntry:
-                # Raced with the same ballot: answer as for a replay.
-                existing = self.log.store.entry_by_tracker(self.election_id, tracker)
+                # Raced with the same ballot: answer as if it had come second.
+                existing = self._check_order(tracker, BallotKind.CAST)
                 if existing is None:
                     raise RuntimeError("the board's position was taken by another writer") from None
-                return self._existing(existing, tracker)
+                return Receipt(tracker, self.log.receipt_for(existing), already_cast=True)
         return Receipt(tracker, appended)
-
-    def _existing(self, entry: StoredEntry, tracker: bytes) -> Receipt:
-        if entry.type == "audit":
-            raise Conflict(f"ballot {tracker.hex()} was audited and can never be cast")
-        return Receipt(tracker, self.log.receipt_for(entry), already_cast=True)
 
     def audit(self, value: Any) -> Receipt:
         body = obj(value, "body")
@@ -325,10 +335,7 @@ class ElectionService:
         ballot = EncryptedBallot.from_json(get(body, "ballot", "body"), "ballot")
         opening = BallotOpening.from_json(get(body, "opening", "body"), "opening")
         tracker = ballot.tracker()
-        if self.log.store.entry_by_tracker(self.election_id, tracker) is not None:
-            raise Conflict(f"ballot {tracker.hex()} is already on the board")
-        ctx = self._check_ballot(ballot)
-        verify_opening(ctx, ballot, opening)
+        self._check_ballot(ballot, opening)
         with self.log.lock:
             self._open_ctx()
             try:
@@ -336,7 +343,9 @@ class ElectionService:
                     "audit", entry_line(AuditEntry(ballot, opening)), tracker
                 )
             except DuplicateEntry:
-                raise Conflict(f"ballot {tracker.hex()} is already on the board") from None
+                # Raced with the same ballot: refused as if it had come second.
+                self._check_order(tracker, BallotKind.AUDIT)
+                raise
         return Receipt(tracker, appended)
 
     def ballot_lines(self) -> Iterator[tuple[int, bytes]]:
@@ -353,9 +362,8 @@ class ElectionService:
         with self.log.lock:
             ctx = self._open_ctx()
             summary = check_ballot_lines(ctx, self.ballot_lines, "ballots.jsonl", workers)
-            if summary.outcomes_with_errors:
-                check, where, message = summary.outcomes_with_errors[0]
-                raise ProtocolError(f"the board holds a bad ballot [{check}] {where}: {message}")
+            if summary.findings:
+                raise ProtocolError(f"the board holds a bad ballot {summary.findings[0]}")
             tally = summary.builder.finish(summary.log_size, summary.log_root)
             return self._append({"type": "tally", "tally": tally.to_json()})
 

@@ -19,6 +19,7 @@ from openballot.record.files import iter_lines, read_json
 from openballot.record.from_board import BALLOT_TYPES, record_files
 from openballot.record.merkle import MerkleRoot, leaf_hash, verify_inclusion
 from openballot.record.tree_head import SignedTreeHead
+from openballot.verify.checks import Check
 from openballot.verify.findings import Report
 
 __all__ = ["VoterReceipt", "check_board"]
@@ -63,10 +64,10 @@ def _heads(path: Path, report: Report) -> Iterator[SignedTreeHead]:
         try:
             head = SignedTreeHead.from_json(loads(line, where), where)
         except (DecodeError, ValueError, RecursionError) as exc:
-            report.add("board.tree-head", where, f"cannot be read: {exc}")
+            report.add(Check.BOARD_TREE_HEAD, where, f"cannot be read: {exc}")
             continue
         if head.size <= last:
-            report.add("board.tree-head", where, "tree heads are not in increasing size order")
+            report.add(Check.BOARD_TREE_HEAD, where, "tree heads are not in increasing size order")
             continue
         last = head.size
         yield head
@@ -77,7 +78,7 @@ def check_board(root: Path, report: Report, receipts: Sequence[VoterReceipt] = (
     if not board_file.exists():
         if receipts:
             report.add(
-                "board.receipt",
+                Check.BOARD_RECEIPT,
                 "board.json",
                 "receipts were given but the record has no board log to check them on",
             )
@@ -97,7 +98,7 @@ def check_board(root: Path, report: Report, receipts: Sequence[VoterReceipt] = (
             # A genuine receipt of another election of the same board says nothing about
             # this log: checking it here would accuse the board of a rewrite it never made.
             report.add(
-                "board.receipt",
+                Check.BOARD_RECEIPT,
                 f"{r.where} (ballot {r.tracker.hex()[:16]})",
                 f"is a receipt of election {r.tree_head.election_id!r}, not {election_id!r}",
             )
@@ -114,7 +115,7 @@ def check_board(root: Path, report: Report, receipts: Sequence[VoterReceipt] = (
         raise RecordError(f"{root / 'board.jsonl'}: file is missing (board.json names a board)")
     if not (root / "tree-heads.jsonl").exists():
         report.add(
-            "board.tree-head",
+            Check.BOARD_TREE_HEAD,
             "tree-heads.jsonl",
             "missing: nothing the board signed can be checked",
         )
@@ -133,7 +134,7 @@ def check_board(root: Path, report: Report, receipts: Sequence[VoterReceipt] = (
             _check_receipt(r, board_key, merkle.root(), leaf_hashes, report)
     while head is not None:
         report.add(
-            "board.tree-head",
+            Check.BOARD_TREE_HEAD,
             f"tree head of size {head.size}",
             f"signed by the board, but the log has only {merkle.size} entries: "
             "entries were dropped",
@@ -143,17 +144,17 @@ def check_board(root: Path, report: Report, receipts: Sequence[VoterReceipt] = (
         if size > merkle.size:
             for r in rs:
                 report.add(
-                    "board.receipt",
+                    Check.BOARD_RECEIPT,
                     r.where,
                     f"receipt's tree head has size {size}, the log only {merkle.size} "
                     "entries: the board dropped entries after issuing it",
                 )
     for number, _ in ballot_lines:
-        report.add("board.content", f"ballots.jsonl:{number}", "line is not on the board log")
+        report.add(Check.BOARD_CONTENT, f"ballots.jsonl:{number}", "line is not on the board log")
     for path in sorted(root.rglob("*.json")):
         relative = path.relative_to(root).as_posix()
         if relative not in named and relative not in _NOT_FROM_LEAVES:
-            report.add("board.content", relative, "is not on the board log")
+            report.add(Check.BOARD_CONTENT, relative, "is not on the board log")
 
 
 def _check_head(
@@ -161,15 +162,15 @@ def _check_head(
 ) -> None:
     where = f"tree head of size {head.size}"
     if head.election_id != election_id:
-        report.add("board.tree-head", where, f"is for election {head.election_id!r}")
+        report.add(Check.BOARD_TREE_HEAD, where, f"is for election {head.election_id!r}")
     try:
         head.verify(board_key)
     except OpenBallotError as exc:
-        report.add("board.signature", where, str(exc))
+        report.add(Check.BOARD_SIGNATURE, where, str(exc))
         return
     if head.root != root:
         report.add(
-            "board.tree-head",
+            Check.BOARD_TREE_HEAD,
             where,
             "signed root differs from the log's root at that size: the board rewrote "
             "or dropped entries after signing it",
@@ -184,18 +185,18 @@ def _check_receipt(
         r.tree_head.verify(board_key)
         verify_inclusion(leaf_hash(r.entry), r.index, r.tree_head.size, r.proof, r.tree_head.root)
     except OpenBallotError as exc:
-        report.add("board.receipt", where, f"the receipt itself does not check out: {exc}")
+        report.add(Check.BOARD_RECEIPT, where, f"the receipt itself does not check out: {exc}")
         return
     if r.tree_head.root != root:
         report.add(
-            "board.receipt",
+            Check.BOARD_RECEIPT,
             where,
             f"the board signed root {r.tree_head.root.hex()[:16]}… at size "
             f"{r.tree_head.size}, but the log's root there is {root.hex()[:16]}…: "
             "history was rewritten after this receipt was issued",
         )
     elif leaf_hashes.get(r.index) != leaf_hash(r.entry):
-        report.add("board.receipt", where, f"log entry {r.index} is not the receipted ballot")
+        report.add(Check.BOARD_RECEIPT, where, f"log entry {r.index} is not the receipted ballot")
 
 
 #: Files of a board-exported record that no leaf fills.
@@ -213,15 +214,15 @@ def _check_leaf_files(
     try:
         kind, files = record_files(leaf, where)
     except DecodeError as exc:
-        report.add("board.decode", where, str(exc))
+        report.add(Check.BOARD_DECODE, where, str(exc))
         return set()
     if kind in BALLOT_TYPES:
         line = next(ballot_lines, None)
         if line is None:
-            report.add("board.content", where, "ballot entry is missing from ballots.jsonl")
+            report.add(Check.BOARD_CONTENT, where, "ballot entry is missing from ballots.jsonl")
         elif line[1] != leaf:
             report.add(
-                "board.content",
+                Check.BOARD_CONTENT,
                 f"ballots.jsonl:{line[0]}",
                 f"differs from the board's entry ({where})",
             )
@@ -230,8 +231,8 @@ def _check_leaf_files(
         try:
             found = read_json(root / path)
         except RecordError as exc:
-            report.add("board.content", path, f"{exc} (the board log has it at {where})")
+            report.add(Check.BOARD_CONTENT, path, f"{exc} (the board log has it at {where})")
             continue
         if found != value:
-            report.add("board.content", path, f"differs from the board's entry ({where})")
+            report.add(Check.BOARD_CONTENT, path, f"differs from the board's entry ({where})")
     return {path for path, _ in files}

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from openballot.verify.checks import Check
+
 __all__ = ["Finding", "Report"]
 
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    check: str  # stable id, e.g. "ballot.proof", listed in docs/record.md
+    check: Check  # a stable id of openballot.verify.checks, listed in docs/record.md
     where: str  # the object: file, line, tracker, trustee, contest
     message: str
 
@@ -26,7 +28,7 @@ class Report:
     counted: int = 0
     superseded: int = 0
 
-    def add(self, check: str, where: str, message: str) -> None:
+    def add(self, check: Check, where: str, message: str) -> None:
         self.findings.append(Finding(check, where, message))
 
     @property

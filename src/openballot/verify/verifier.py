@@ -29,6 +29,7 @@ from openballot.record.files import read_json
 from openballot.record.layout import RecordLayout, decoded
 from openballot.verify.ballot_pass import check_ballot_log
 from openballot.verify.board_check import VoterReceipt, check_board
+from openballot.verify.checks import Check
 from openballot.verify.findings import Report
 
 __all__ = ["verify_record", "load_context"]
@@ -59,7 +60,7 @@ def load_context(layout: RecordLayout, report: Report | None = None) -> Election
         )
         if report is None:
             raise RecordError(f"ceremony/parameters.json: {message}")
-        report.add("ceremony.parameters", "ceremony/parameters.json", message)
+        report.add(Check.CEREMONY_PARAMETERS, "ceremony/parameters.json", message)
     _check_ceremony(layout, manifest, trustees, threshold, report)
     ctx = ElectionContext.create(manifest, threshold, trustees, credentials, check=False)
     try:
@@ -67,7 +68,7 @@ def load_context(layout: RecordLayout, report: Report | None = None) -> Election
     except DecodeError as exc:
         if report is None:
             raise RecordError(str(exc)) from None
-        report.add("election.summary", "election.json", str(exc))
+        report.add(Check.ELECTION_SUMMARY, "election.json", str(exc))
     return ctx
 
 
@@ -78,7 +79,7 @@ def _check_ceremony(
     threshold: int,
     report: Report | None,
 ) -> None:
-    def fail(check: str, where: str, message: str) -> None:
+    def fail(check: Check, where: str, message: str) -> None:
         if report is None:
             raise RecordError(f"{where}: {message}")
         report.add(check, where, message)
@@ -87,26 +88,26 @@ def _check_ceremony(
     try:
         check_public_keys(trustees, threshold)
     except OpenBallotError as exc:
-        fail("ceremony.trustees", "ceremony", str(exc))
+        fail(Check.CEREMONY_TRUSTEES, "ceremony", str(exc))
         return
     context = ceremony_context(manifest, n, threshold)
     for t in trustees:
         try:
             t.verify(context, threshold)
         except OpenBallotError as exc:
-            fail("ceremony.trustee-proof", f"trustee {t.index}", str(exc))
+            fail(Check.CEREMONY_TRUSTEE_PROOF, f"trustee {t.index}", str(exc))
     shares_by_sender = {}
     for t in trustees:
         try:
             shares = layout.read_unverified_shares(t.index)
         except RecordError as exc:
-            fail("ceremony.shares", f"trustee {t.index}", str(exc))
+            fail(Check.CEREMONY_SHARES, f"trustee {t.index}", str(exc))
             continue
         recipients = sorted(s.recipient for s in shares)
         expected = [j.index for j in trustees if j.index != t.index]
         if recipients != expected or any(s.sender != t.index for s in shares):
             fail(
-                "ceremony.shares",
+                Check.CEREMONY_SHARES,
                 f"trustee {t.index}",
                 f"shares should go from trustee {t.index} to trustees {expected}, "
                 f"found {recipients}",
@@ -115,21 +116,21 @@ def _check_ceremony(
     try:
         complaints: tuple[Complaint, ...] = layout.read_unverified_complaints()
     except RecordError as exc:
-        fail("ceremony.complaint", "ceremony", str(exc))
+        fail(Check.CEREMONY_COMPLAINT, "ceremony", str(exc))
         return
     for c in complaints:
         where = f"complaint by trustee {c.accuser} against trustee {c.accused}"
         share = shares_by_sender.get(c.accused, {}).get(c.accuser)
         if share is None:
-            fail("ceremony.complaint", where, "names a share that is not in the record")
+            fail(Check.CEREMONY_COMPLAINT, where, "names a share that is not in the record")
             continue
         try:
             reason = c.verify(share, trustees, context)
         except OpenBallotError as exc:
-            fail("ceremony.complaint", where, f"invalid complaint: {exc}")
+            fail(Check.CEREMONY_COMPLAINT, where, f"invalid complaint: {exc}")
             continue
         fail(
-            "ceremony.complaint",
+            Check.CEREMONY_COMPLAINT,
             where,
             f"justified ({reason}): the key ceremony failed and the election key is not sound",
         )
@@ -152,36 +153,41 @@ def verify_record(
     if on_start:
         on_start(_count_lines(layout.ballots))
     summary = check_ballot_log(ctx, layout.ballots, workers, on_progress)
-    for check, where, message in summary.outcomes_with_errors:
-        report.add(check, where, message)
+    report.findings += summary.findings
     report.ballots_checked = summary.log_size
     report.cast, report.audited = summary.cast, summary.audited
     report.counted, report.superseded = summary.counted, summary.superseded
     tally = summary.builder.finish(summary.log_size, summary.log_root)
 
-    tally_value = _read_verified_part(layout.tally, "tally", report)
+    tally_value = _read_verified_part(
+        layout.tally, "tally", report, Check.TALLY_MISSING, Check.TALLY_DECODE
+    )
     if tally_value is None:
         return report
     _compare_tally(ctx, tally, tally_value, report)
 
     decryptions = _read_decryptions(ctx, tally, layout, report)
-    result_value = _read_verified_part(layout.result, "result", report)
+    result_value = _read_verified_part(
+        layout.result, "result", report, Check.RESULT_MISSING, Check.RESULT_DECODE
+    )
     if result_value is None:
         return report
     _compare_result(ctx, tally, decryptions, result_value, report)
     return report
 
 
-def _read_verified_part(path: Path, part: str, report: Report) -> Any | None:
+def _read_verified_part(
+    path: Path, part: str, report: Report, missing: Check, garbled: Check
+) -> Any | None:
     """tally.json or result.json: what is being verified, so a missing or garbled one is a
-    finding (`part`.missing, `part`.decode), not an unreadable record."""
+    finding (`missing`, `garbled`), not an unreadable record."""
     if not path.exists():
-        report.add(f"{part}.missing", path.name, f"the record has no {part}")
+        report.add(missing, path.name, f"the record has no {part}")
         return None
     try:
         return read_json(path)
     except RecordError as exc:
-        report.add(f"{part}.decode", path.name, str(exc))
+        report.add(garbled, path.name, str(exc))
         return None
 
 
@@ -196,11 +202,11 @@ def _compare_tally(ctx: ElectionContext, mine: Tally, value: Any, report: Report
     try:
         theirs = Tally.from_json(value, ctx)
     except DecodeError as exc:
-        report.add("tally.decode", "tally.json", str(exc))
+        report.add(Check.TALLY_DECODE, "tally.json", str(exc))
         return
     if (theirs.log_size, theirs.log_root) != (mine.log_size, mine.log_root):
         report.add(
-            "tally.ballot-log",
+            Check.TALLY_BALLOT_LOG,
             "tally.json",
             f"tally is of a ballot log of {theirs.log_size} lines with root "
             f"{theirs.log_root.hex()[:16]}…, but ballots.jsonl has {mine.log_size} lines "
@@ -209,14 +215,14 @@ def _compare_tally(ctx: ElectionContext, mine: Tally, value: Any, report: Report
     for (d, n_theirs), (_, n_mine) in zip(theirs.counted, mine.counted, strict=False):
         if n_theirs != n_mine:
             report.add(
-                "tally.counted",
+                Check.TALLY_COUNTED,
                 f"tally.json district {d!r}",
                 f"says {n_theirs} ballots counted, the ballot log gives {n_mine}",
             )
     for (slot, ct_theirs), (_, ct_mine) in zip(theirs.ciphertexts, mine.ciphertexts, strict=False):
         if ct_theirs != ct_mine:
             report.add(
-                "tally.aggregate",
+                Check.TALLY_AGGREGATE,
                 f"tally.json contest {slot[0]!r} district {slot[1]!r} option {slot[2]!r}",
                 "ciphertext is not the product of the counted ballots",
             )
@@ -232,15 +238,15 @@ def _read_decryptions(
         try:
             dec = TrusteeDecryption.from_json(read_json(p), ctx, where)
         except (DecodeError, RecordError) as exc:
-            report.add("decryption.decode", where, str(exc))
+            report.add(Check.DECRYPTION_DECODE, where, str(exc))
             continue
         if p.name != f"trustee-{dec.trustee}.json":
-            report.add("decryption.decode", where, f"holds trustee {dec.trustee}")
+            report.add(Check.DECRYPTION_DECODE, where, f"holds trustee {dec.trustee}")
             continue
         try:
             verify_trustee_decryption(ctx, tally, dec)
         except OpenBallotError as exc:
-            report.add("decryption.proof", where, str(exc))
+            report.add(Check.DECRYPTION_PROOF, where, str(exc))
             continue
         good.append(dec)
     return good
@@ -256,12 +262,12 @@ def _compare_result(
     try:
         theirs = Result.from_json(value, ctx)
     except DecodeError as exc:
-        report.add("result.decode", "result.json", str(exc))
+        report.add(Check.RESULT_DECODE, "result.json", str(exc))
         return
     used = [d for d in decryptions if d.trustee in theirs.decrypted_by]
     if len(used) != len(theirs.decrypted_by):
         report.add(
-            "result.decrypted-by",
+            Check.RESULT_DECRYPTED_BY,
             "result.json",
             f"names trustees {list(theirs.decrypted_by)}, but valid decryptions exist only "
             f"from {[d.trustee for d in decryptions]}",
@@ -270,12 +276,12 @@ def _compare_result(
     try:
         mine = compute_result(ctx, tally, used)
     except OpenBallotError as exc:
-        report.add("result.decryption", "result.json", str(exc))
+        report.add(Check.RESULT_DECRYPTION, "result.json", str(exc))
         return
     for (slot, n_theirs), (_, n_mine) in zip(theirs.counts, mine.counts, strict=False):
         if n_theirs != n_mine:
             report.add(
-                "result.count",
+                Check.RESULT_COUNT,
                 f"result.json contest {slot[0]!r} district {slot[1]!r} option {slot[2]!r}",
                 f"says {n_theirs}, the decryption gives {n_mine}",
             )

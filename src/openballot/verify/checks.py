@@ -1,0 +1,80 @@
+"""Every check id the verifier can report, declared once, in the order the checks run.
+
+The ids are stable: scripts grep for them, and docs/record.md's table lists exactly these
+(tests/verify/test_checks.py holds the two together). Findings are made with these constants,
+never with a string literal, so a new check cannot be added without a line here.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+__all__ = ["Check"]
+
+
+class Check(StrEnum):
+    """A check id, with a one-line meaning. A `StrEnum`, so that an id prints and compares as
+    its text; docs/record.md says at length what each finding means."""
+
+    meaning: str
+
+    def __new__(cls, value: str, meaning: str) -> Check:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.meaning = meaning
+        return member
+
+    CEREMONY_PARAMETERS = (
+        "ceremony.parameters",
+        "n or t of the record differ from ceremony/parameters.json",
+    )
+    CEREMONY_TRUSTEES = "ceremony.trustees", "the trustee set does not fit the threshold"
+    CEREMONY_TRUSTEE_PROOF = "ceremony.trustee-proof", "a trustee's key or coefficient proof fails"
+    CEREMONY_SHARES = "ceremony.shares", "a share file is unreadable or its recipients are wrong"
+    CEREMONY_COMPLAINT = "ceremony.complaint", "a complaint exists, or cannot be read or checked"
+    ELECTION_SUMMARY = (
+        "election.summary",
+        "election.json differs from the values recomputed from the record",
+    )
+    BOARD_DECODE = "board.decode", "a line of board.jsonl is not a leaf"
+    BOARD_CONTENT = "board.content", "a record file or ballot line disagrees with the board log"
+    BOARD_TREE_HEAD = (
+        "board.tree-head",
+        "a signed tree head is missing, unreadable or not the log's",
+    )
+    BOARD_SIGNATURE = "board.signature", "a tree head's signature does not verify"
+    BOARD_RECEIPT = "board.receipt", "a voter's receipt is not honoured by the board log"
+    BALLOT_DECODE = "ballot.decode", "a ballot line is not a cast or audit entry"
+    BALLOT_DUPLICATE = "ballot.duplicate", "a tracker's line repeats a line of the same kind"
+    AUDIT_CAST = "audit.cast", "a tracker is both cast and audited"
+    AUDIT_OPENING = "audit.opening", "an audited ballot or its opening fails"
+    AUDIT_ELIGIBILITY = (
+        "audit.eligibility",
+        "an audited ballot's credential is not on its district's list",
+    )
+    BALLOT_PROOF = "ballot.proof", "a cast ballot is not valid on its own"
+    BALLOT_ELIGIBILITY = (
+        "ballot.eligibility",
+        "a cast ballot's credential is not on its district's list",
+    )
+    TALLY_MISSING = "tally.missing", "there is no tally.json"
+    TALLY_DECODE = "tally.decode", "tally.json cannot be read or is malformed"
+    TALLY_BALLOT_LOG = "tally.ballot-log", "the tally is of another ballot log"
+    TALLY_COUNTED = "tally.counted", "a district's counted ballots differ"
+    TALLY_AGGREGATE = (
+        "tally.aggregate",
+        "a tally ciphertext is not the product of the counted ballots",
+    )
+    DECRYPTION_DECODE = (
+        "decryption.decode",
+        "a trustee's decryption file cannot be read or is misnamed",
+    )
+    DECRYPTION_PROOF = "decryption.proof", "a trustee's decryption does not verify"
+    RESULT_MISSING = "result.missing", "there is a tally but no result.json"
+    RESULT_DECODE = "result.decode", "result.json cannot be read or is malformed"
+    RESULT_DECRYPTED_BY = (
+        "result.decrypted-by",
+        "the result names a trustee without a valid decryption",
+    )
+    RESULT_DECRYPTION = "result.decryption", "the named decryptions cannot give a result"
+    RESULT_COUNT = "result.count", "a count differs from the one the decryptions give"

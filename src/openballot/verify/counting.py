@@ -1,0 +1,155 @@
+"""Which ballots count (protocol.md 13.2), as a pure state machine over the ballot log.
+
+The lines are fed in log order, each already checked on its own by a worker (`CheckedLine`).
+The machine keeps, per tracker, what its first line was (`First`), and per credential the
+line of its current counting ballot. It answers each line's findings and collects `out`: the
+lines whose contribution to the partial tallies must be taken back (superseded re-votes,
+duplicates, ineligible ballots, cast ballots opened by a later audit). It never sees a
+ciphertext, so its state grows with trackers and credentials, never with ballots.
+
+Which line a board would have refused, and why, is the election's `AcceptancePolicy`; what
+the refusal means for the count, and which finding it is, is decided here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from openballot.election.acceptance import (
+    AcceptancePolicy,
+    BallotKind,
+    BallotRef,
+    Ineligible,
+    OutOfOrder,
+)
+from openballot.verify.checks import Check
+from openballot.verify.findings import Finding
+
+__all__ = ["CheckedLine", "First", "TrackerState", "Counting"]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedLine:
+    """A line of the ballot log that decodes, as a worker found it on its own."""
+
+    number: int
+    kind: BallotKind
+    ballot: BallotRef
+    where: str  # "ballots.jsonl:LINE ballot TRACKER", as findings name it
+    problem: Finding | None  # ballot.proof or audit.opening: the line fails 12.7 or 12.8
+
+
+class First(Enum):
+    """What a tracker's first line was, when it is not a cast ballot valid on its own."""
+
+    AUDIT = "an audit"
+    INVALID_CAST = "a cast ballot that fails its checks"
+
+
+#: What a tracker's first line was: a `First`, or the number of a line that cast a ballot
+#: valid on its own (its contribution is in the partial tallies: an audit may take it back).
+#: A plain int, not a wrapper object: the map has an entry per line of the log, and a wrapper
+#: would cost some 40 bytes more per line (600 MB on 15 million lines).
+TrackerState = First | int
+
+
+class Counting:
+    """Protocol.md 13.2, one line at a time. `cast`, `audited` and `superseded` count lines as
+    the verifier reports them; `out` holds the lines taken back."""
+
+    def __init__(self, policy: AcceptancePolicy) -> None:
+        self._policy = policy
+        self._first: dict[bytes, TrackerState] = {}
+        self._last: dict[bytes, int] = {}  # credential -> line of its current counting ballot
+        self.out: set[int] = set()
+        self.cast = 0
+        self.audited = 0
+        self.superseded = 0
+
+    def state(self, tracker: bytes) -> TrackerState | None:
+        return self._first.get(tracker)
+
+    def counted_lines(self) -> set[int]:
+        """The lines that count: each credential's last valid, eligible ballot, unless an
+        audit opened it. (For tests and tools: it is as large as the electorate.)"""
+        return set(self._last.values()) - self.out
+
+    def add(self, line: CheckedLine) -> list[Finding]:
+        """Apply 13.2 to the next line of the log; its findings, in the order 13.2 gives."""
+        first = self._first.get(line.ballot.tracker)
+        if first is None:
+            self._first[line.ballot.tracker] = _state_of(line)
+        if line.kind is BallotKind.AUDIT:
+            return self._audit(line, first)
+        return self._cast(line, first)
+
+    def _order(self, line: CheckedLine, first: TrackerState | None) -> OutOfOrder | None:
+        """The policy's order rule: would a board have refused this line for its tracker?"""
+        earlier = None if first is None else _kind_of(first)
+        try:
+            self._policy.check_order(line.ballot.tracker, line.kind, earlier)
+        except OutOfOrder as exc:
+            return exc
+        return None
+
+    def _eligible(self, line: CheckedLine, check: Check) -> Finding | None:
+        try:
+            self._policy.check_eligible(line.ballot)
+        except Ineligible as exc:
+            return Finding(check, line.where, exc.reason)
+        return None
+
+    def _audit(self, line: CheckedLine, first: TrackerState | None) -> list[Finding]:
+        """An audited ballot never counts; a valid opening of a cast ballot takes it out."""
+        self.audited += 1
+        findings = [line.problem] if line.problem else []
+        if not line.problem:
+            ineligible = self._eligible(line, Check.AUDIT_ELIGIBILITY)
+            findings += [ineligible] if ineligible else []
+        refused = self._order(line, first)
+        if refused is None:
+            return findings
+        if refused.earlier is BallotKind.AUDIT:
+            return [*findings, Finding(Check.BALLOT_DUPLICATE, line.where, refused.reason)]
+        if line.problem:
+            # Otherwise whoever can append a line could cancel any cast ballot.
+            consequence = "its opening fails, so the cast ballot keeps counting"
+        else:
+            consequence = "its opening holds, so the cast ballot is opened and stops counting"
+            if isinstance(first, int):
+                self.out.add(first)
+        message = f"{refused.reason}; {consequence}"
+        return [*findings, Finding(Check.AUDIT_CAST, line.where, message)]
+
+    def _cast(self, line: CheckedLine, first: TrackerState | None) -> list[Finding]:
+        """The last valid, eligible cast ballot of a credential counts."""
+        refused = self._order(line, first)
+        if refused is not None:
+            if line.problem is None:
+                self.out.add(line.number)  # a worker added it, as a valid ballot
+            check = Check.BALLOT_DUPLICATE if refused.replay else Check.AUDIT_CAST
+            return [Finding(check, line.where, f"{refused.reason}; this line does not count")]
+        self.cast += 1
+        if line.problem:
+            return [line.problem]
+        ineligible = self._eligible(line, Check.BALLOT_ELIGIBILITY)
+        if ineligible:
+            self.out.add(line.number)
+            return [ineligible]
+        previous = self._last.get(line.ballot.credential)
+        if previous is not None:
+            self.out.add(previous)  # a re-vote: it supersedes the credential's earlier ballot
+            self.superseded += 1
+        self._last[line.ballot.credential] = line.number
+        return []
+
+
+def _state_of(line: CheckedLine) -> TrackerState:
+    if line.kind is BallotKind.AUDIT:
+        return First.AUDIT
+    return First.INVALID_CAST if line.problem else line.number
+
+
+def _kind_of(state: TrackerState) -> BallotKind:
+    return BallotKind.AUDIT if state is First.AUDIT else BallotKind.CAST
