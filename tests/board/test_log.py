@@ -10,7 +10,7 @@ import pytest
 
 from openballot.board.log import ElectionLog
 from openballot.board.signing import BoardKey
-from openballot.board.store import BoardStore, DuplicateEntry
+from openballot.board.store import BoardStorageError, BoardStore, DuplicateEntry, StoredEntry
 from openballot.errors import ProofError
 from openballot.record.merkle import (
     MerkleTree,
@@ -163,8 +163,31 @@ def test_a_gap_in_storage_is_refused(store: BoardStore, key: BoardKey):
     append_many(log, 0, 4)
     with store.engine.begin() as conn:
         conn.execute(delete(entries).where(entries.c.seq == 1))
-    with pytest.raises(RuntimeError, match="gap at entry 1"):
+    with pytest.raises(BoardStorageError) as raised:
         ElectionLog(store, key, EID)
+    assert str(raised.value) == (
+        f"board storage of election {EID!r} has a gap at entry 1: "
+        "expected entry 1 next, found entry 2"
+    )
+
+
+def test_a_gap_found_after_a_failed_append_is_refused(
+    store: BoardStore, key: BoardKey, monkeypatch: pytest.MonkeyPatch
+):
+    """An append whose commit raised re-reads what storage holds from its position on; an
+    entry one position too far (another writer, a tampered database) is not taken as a leaf."""
+    log = ElectionLog(store, key, EID)
+    append_many(log, 0, 3)
+    real_append = store.append
+
+    def one_too_far(election_id: str, entry: StoredEntry, head: object) -> None:
+        real_append(election_id, StoredEntry(entry.seq + 1, entry.type, entry.data, None), head)
+        raise OSError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(store, "append", one_too_far)
+    with pytest.raises(BoardStorageError, match="has a gap at entry 3: .* found entry 4"):
+        log.append("note", data(3))
+    assert log.size == 3
 
 
 def test_the_in_memory_tree_matches_a_tree_built_from_the_log(store: BoardStore, key: BoardKey):

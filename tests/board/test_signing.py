@@ -11,7 +11,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from openballot.board.log import ElectionLog
-from openballot.board.signing import BoardKey
+from openballot.board.signing import BoardKey, BoardKeyError
 from openballot.board.store import BoardStore
 
 
@@ -52,8 +52,11 @@ def test_two_boards_have_different_keys(tmp_path: Path):
 def test_a_key_file_of_the_wrong_size_is_refused(tmp_path: Path, size: int):
     path = tmp_path / "board.key"
     path.write_bytes(b"\x01" * size)
-    with pytest.raises(ValueError, match=f"32 bytes, found {size}"):
+    with pytest.raises(BoardKeyError) as raised:
         BoardKey.load_or_create(path)
+    assert str(raised.value) == (
+        f"board key file {path}: expected 32 bytes (a raw Ed25519 private key), found {size}"
+    )
     assert path.read_bytes() == b"\x01" * size  # left alone, not replaced by a new key
 
 

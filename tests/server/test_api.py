@@ -194,6 +194,68 @@ def test_the_openapi_schema_lists_the_api(sqlite_election: Any) -> None:
     assert client.get("/docs").status_code == 200
 
 
+E = "/api/elections/{election_id}"
+AUTH = ("header", "Authorization")
+#: Every operation of the API with its parameters, in the order the OpenAPI document lists
+#: them: the routes are spread over one router per role, and this is the whole of them.
+OPERATIONS = {
+    ("get", "/api/board"): [],
+    ("post", "/api/elections"): [AUTH],
+    ("get", E): [("path", "election_id")],
+    ("get", E + "/ceremony"): [("path", "election_id")],
+    ("post", E + "/open"): [("path", "election_id"), AUTH],
+    ("post", E + "/close"): [("path", "election_id"), AUTH],
+    ("post", E + "/result"): [("path", "election_id"), AUTH],
+    ("get", E + "/result"): [("path", "election_id")],
+    ("get", E + "/tally"): [("path", "election_id")],
+    ("post", E + "/credentials"): [("path", "election_id"), AUTH],
+    ("get", E + "/credentials/{credential}"): [("path", "election_id"), ("path", "credential")],
+    ("post", E + "/ballots"): [("path", "election_id")],
+    ("post", E + "/audits"): [("path", "election_id")],
+    **{
+        ("post", E + f"/trustees/{{index}}/{step}"): [
+            ("path", "election_id"),
+            ("path", "index"),
+            AUTH,
+        ]
+        for step in ("key", "shares", "verdict", "decryption")
+    },
+    ("get", E + "/board/tree-head"): [("path", "election_id"), ("query", "size")],
+    ("get", E + "/board/tree-heads"): [
+        ("path", "election_id"),
+        ("query", "start"),
+        ("query", "limit"),
+    ],
+    ("get", E + "/board/entries"): [
+        ("path", "election_id"),
+        ("query", "start"),
+        ("query", "limit"),
+    ],
+    ("get", E + "/board/inclusion"): [
+        ("path", "election_id"),
+        ("query", "index"),
+        ("query", "size"),
+    ],
+    ("get", E + "/board/consistency"): [
+        ("path", "election_id"),
+        ("query", "first"),
+        ("query", "second"),
+    ],
+}
+
+
+def test_the_openapi_schema_lists_every_operation_and_its_parameters(
+    sqlite_election: Any,
+) -> None:
+    paths = sqlite_election.client.get("/openapi.json").json()["paths"]
+    listed = {
+        (method, path): [(p["in"], p["name"]) for p in op.get("parameters", [])]
+        for path, ops in paths.items()
+        for method, op in ops.items()
+    }
+    assert listed == OPERATIONS
+
+
 def test_concurrent_casts(election_on_board: Any) -> None:
     """Casts race each other: the same ballot from 8 clients at once is stored once (one 201,
     the rest 200 with the same index); different ballots each get their own position, and

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from openballot.board.signing import BoardKey
-from openballot.board.store import BoardStore, StoredEntry
+from openballot.board.store import BoardStorageError, BoardStore, StoredEntry
 from openballot.record.merkle import MerkleTree
 from openballot.record.tree_head import SignedTreeHead
 
@@ -34,12 +34,7 @@ class ElectionLog:
         self.election_id = election_id
         self.tree = MerkleTree()
         self.lock = threading.Lock()
-        for seq, h in store.leaf_hashes(election_id):
-            if seq != self.tree.size:
-                raise RuntimeError(
-                    f"board storage of {election_id!r} has a gap at entry {self.tree.size}"
-                )
-            self.tree.append_leaf_hash(h)
+        self.resync()
 
     @property
     def size(self) -> int:
@@ -77,11 +72,15 @@ class ElectionLog:
         return Appended(entry, head, self.tree.inclusion_proof(seq, seq + 1))
 
     def resync(self) -> int:
-        """Append to the tree the leaves storage has beyond it; returns how many."""
+        """Append to the tree the leaves storage has beyond it (all of them at start-up);
+        returns how many."""
         added = 0
-        for s, h in self.store.leaf_hashes(self.election_id, start=self.tree.size):
-            if s != self.tree.size:
-                raise RuntimeError(f"board storage of {self.election_id!r} has a gap at {s}")
+        for seq, h in self.store.leaf_hashes(self.election_id, start=self.tree.size):
+            if seq != self.tree.size:
+                raise BoardStorageError(
+                    f"board storage of election {self.election_id!r} has a gap at entry "
+                    f"{self.tree.size}: expected entry {self.tree.size} next, found entry {seq}"
+                )
             self.tree.append_leaf_hash(h)
             added += 1
         return added

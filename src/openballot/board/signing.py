@@ -8,7 +8,17 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-__all__ = ["BoardKey"]
+from openballot.errors import OpenBallotError
+
+__all__ = ["BoardKey", "BoardKeyError"]
+
+#: A raw Ed25519 private key (its seed), as `private_bytes_raw` writes it.
+KEY_BYTES = 32
+
+
+class BoardKeyError(OpenBallotError):
+    """The board's key file does not hold a key: it is left alone, never replaced, since a new
+    key would not verify the tree heads signed so far."""
 
 
 class BoardKey:
@@ -20,8 +30,11 @@ class BoardKey:
     def load_or_create(cls, path: Path) -> BoardKey:
         if path.exists():
             raw = path.read_bytes()
-            if len(raw) != 32:
-                raise ValueError(f"{path}: a board key file holds 32 bytes, found {len(raw)}")
+            if len(raw) != KEY_BYTES:
+                raise BoardKeyError(
+                    f"board key file {path}: expected {KEY_BYTES} bytes (a raw Ed25519 private "
+                    f"key), found {len(raw)}"
+                )
             return cls(Ed25519PrivateKey.from_private_bytes(raw))
         key = Ed25519PrivateKey.generate()
         path.parent.mkdir(parents=True, exist_ok=True)

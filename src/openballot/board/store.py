@@ -31,7 +31,7 @@ from openballot.errors import OpenBallotError, ProtocolError
 from openballot.record.merkle import leaf_hash
 from openballot.record.tree_head import SignedTreeHead
 
-__all__ = ["StoredEntry", "BoardStore", "DuplicateEntry"]
+__all__ = ["StoredEntry", "BoardStore", "DuplicateEntry", "BoardInUse", "BoardStorageError"]
 
 metadata = MetaData()
 
@@ -79,6 +79,11 @@ tree_heads = Table(
 
 class BoardInUse(OpenBallotError):
     """Another server process writes to this database."""
+
+
+class BoardStorageError(OpenBallotError):
+    """The storage does not hold what the board wrote to it (an entry missing from the log):
+    the board's fault or its operator's, never a client's."""
 
 
 #: pg_advisory_lock key of the board's single writer (per database).

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
+
+from openballot.server.problems import problem
 
 __all__ = ["BodySizeLimit"]
 
@@ -28,7 +29,7 @@ class BodySizeLimit:
                 limit = bigger
         for name, value in scope.get("headers", []):
             if name == b"content-length" and value.isdigit() and int(value) > limit:
-                await self._refuse(send, limit)
+                await _refuse(scope, receive, send, limit)
                 return
         seen = 0
 
@@ -44,28 +45,13 @@ class BodySizeLimit:
         try:
             await self.app(scope, limited_receive, send)
         except _TooLarge:
-            await self._refuse(send, limit)
+            await _refuse(scope, receive, send, limit)
 
-    async def _refuse(self, send: Any, limit: int) -> None:
-        body = json.dumps(
-            {
-                "type": "https://openballot.example/problems/too-large",
-                "title": "too large",
-                "status": 413,
-                "detail": f"request body is larger than {limit} bytes",
-            }
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/problem+json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+
+async def _refuse(scope: Scope, receive: Any, send: Any, limit: int) -> None:
+    # Refused here, outside the application: its problem handlers never see this request.
+    response = problem(413, "too-large", f"request body is larger than {limit} bytes")
+    await response(scope, receive, send)
 
 
 class _TooLarge(Exception):

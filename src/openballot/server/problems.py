@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from openballot.board.store import BoardStorageError
 from openballot.errors import DecodeError, OpenBallotError, ProofError, ProtocolError
 from openballot.server.service import Conflict, Forbidden, NotFound
 
 __all__ = ["problem", "install_problem_handlers"]
 
+_log = logging.getLogger("openballot.server")
+
 # Most specific first: Conflict is a ProtocolError.
 _STATUS: list[tuple[type[OpenBallotError], int, str]] = [
+    (BoardStorageError, 500, "storage-error"),
     (Forbidden, 403, "forbidden"),
     (NotFound, 404, "not-found"),
     (Conflict, 409, "conflict"),
@@ -42,6 +48,8 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def _openballot(_: Request, exc: OpenBallotError) -> JSONResponse:
         for cls, status, kind in _STATUS:
             if isinstance(exc, cls):
+                if status >= 500:  # the board's fault: its operator must hear of it
+                    _log.error("%s", exc, exc_info=exc)
                 return problem(status, kind, str(exc))
         return problem(400, "bad-request", str(exc))  # pragma: no cover - base is listed
 
