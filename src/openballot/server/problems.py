@@ -8,7 +8,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from openballot.errors import DecodeError, OpenBallotError, ProofError, ProtocolError
-from openballot.server.service import Conflict, Forbidden, NotFound
+from openballot.server.service import BoardStateError, Conflict, Forbidden, NotFound
 
 __all__ = ["problem", "install_problem_handlers"]
 
@@ -20,6 +20,7 @@ _STATUS: list[tuple[type[OpenBallotError], int, str]] = [
     (DecodeError, 400, "malformed"),
     (ProofError, 422, "proof-fails"),
     (ProtocolError, 422, "rejected"),
+    (BoardStateError, 500, "board-state"),
     (OpenBallotError, 400, "bad-request"),
 ]
 
