@@ -19,7 +19,7 @@ from openballot.record.board_entries import (
     TrusteeKeyEntry,
 )
 from openballot.record.files import read_json
-from openballot.record.from_board import record_files, write_record
+from openballot.record.from_board import BoardInfo, record_files, write_record
 from openballot.record.layout import RecordLayout
 from openballot.record.leaf import Place
 from openballot.record.tree_head import SignedTreeHead
@@ -40,6 +40,9 @@ def test_write_record_fills_every_file_from_the_leaves(tmp_path: Path, ballots: 
     assert write_record(layout.root, "e", bytes(range(32)), data, []) == len(leaves)
 
     assert read_json(layout.board) == {"election": "e", "board_key": bytes(range(32)).hex()}
+    assert BoardInfo.from_json(read_json(layout.board), "board.json") == BoardInfo(
+        "e", bytes(range(32))
+    )
     assert layout.board_log.read_bytes() == b"".join(d + b"\n" for d in data)
     assert layout.ballots.read_bytes() == data[4] + b"\n" + data[5] + b"\n"
     assert layout.tree_heads.read_bytes() == b""

@@ -9,15 +9,36 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from openballot.jsonfields import get_str, hex_bytes, obj
 from openballot.record.board_entries import read_unverified_leaf
 from openballot.record.files import json_bytes, write_json
 from openballot.record.layout import RecordLayout
 from openballot.record.leaf import Place, RecordFile
 from openballot.record.tree_head import SignedTreeHead
 
-__all__ = ["record_files", "write_record"]
+__all__ = ["BoardInfo", "record_files", "write_record"]
+
+
+@dataclass(frozen=True, slots=True)
+class BoardInfo:
+    """board.json: the election the board's tree heads must name, and its signing key."""
+
+    election_id: str
+    board_key: bytes
+
+    def to_json(self) -> dict[str, Any]:
+        return {"election": self.election_id, "board_key": self.board_key.hex()}
+
+    @classmethod
+    def from_json(cls, value: Any, where: str) -> BoardInfo:
+        o = obj(value, where)
+        return cls(
+            get_str(o, "election", where), hex_bytes(o.get("board_key"), 32, f"{where}.board_key")
+        )
 
 
 def record_files(
@@ -41,7 +62,7 @@ def write_record(
     """Write the record of a board's log; returns the number of leaves."""
     layout = RecordLayout(root)
     layout.create()
-    write_json(layout.board, {"election": election_id, "board_key": board_key.hex()})
+    write_json(layout.board, BoardInfo(election_id, board_key).to_json())
     log_name = layout.name(layout.board_log)
     count = 0
     with open(layout.board_log, "wb") as log, open(layout.ballots, "wb") as ballots:

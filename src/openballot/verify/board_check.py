@@ -16,7 +16,7 @@ from openballot.errors import DecodeError, OpenBallotError, RecordError
 from openballot.jsonfields import get_str, hex_bytes, loads, obj
 from openballot.record.ballot_log import parse_unverified_entry
 from openballot.record.files import iter_lines, read_json
-from openballot.record.from_board import record_files
+from openballot.record.from_board import BoardInfo, record_files
 from openballot.record.layout import RecordLayout
 from openballot.record.leaf import Place
 from openballot.record.merkle import MerkleRoot, leaf_hash, verify_inclusion
@@ -87,12 +87,11 @@ def check_board(root: Path, report: Report, receipts: Sequence[VoterReceipt] = (
                 "receipts were given but the record has no board log to check them on",
             )
         return
-    info = obj(read_json(board_file), board_name)
     try:
-        election_id = get_str(info, "election", board_name)
-        board_key = hex_bytes(info.get("board_key"), 32, f"{board_name}.board_key")
+        info = BoardInfo.from_json(read_json(board_file), board_name)
     except DecodeError as exc:
         raise RecordError(str(exc)) from None
+    election_id, board_key = info.election_id, info.board_key
     heads = _heads(layout, report)
     head = next(heads, None)
     by_size: dict[int, list[VoterReceipt]] = {}
