@@ -173,7 +173,9 @@ REFUSED: dict[str, tuple[Refusal, type[Exception], str]] = {
 
 
 CASES = [(name, True) for name in REFUSED] + [
-    (name, False) for name in REFUSED if "re-cast" not in name  # a re-cast needs a log
+    (name, False)
+    for name in REFUSED
+    if "re-cast" not in name  # a re-cast needs a log
 ]
 
 

@@ -82,8 +82,9 @@ class BoardInUse(OpenBallotError):
 
 
 class BoardStorageError(OpenBallotError):
-    """The storage does not hold what the board wrote to it (an entry missing from the log):
-    the board's fault or its operator's, never a client's."""
+    """The storage does not hold what the board wrote to it, or contradicts itself (an entry
+    missing from the log, a leaf out of place, a position taken by another writer): the
+    board's fault or its operator's, never a client's."""
 
 
 #: pg_advisory_lock key of the board's single writer (per database).

@@ -33,7 +33,13 @@ def decoded(path: Path, value: Any, decode: Callable[[Any], T]) -> T:
 
 @dataclass(frozen=True)
 class RecordLayout:
+    """Every path of a record: nothing else spells a record file's name."""
+
     root: Path
+
+    def name(self, path: Path) -> str:
+        """The path as findings and docs write it: relative to the record, with '/'."""
+        return path.relative_to(self.root).as_posix()
 
     @property
     def record_file(self) -> Path:
@@ -46,6 +52,10 @@ class RecordLayout:
     @property
     def ceremony(self) -> Path:
         return self.root / "ceremony"
+
+    @property
+    def parameters(self) -> Path:
+        return self.ceremony / "parameters.json"
 
     def trustee_key(self, index: int) -> Path:
         return self.ceremony / f"trustee-{index}.json"
@@ -83,6 +93,28 @@ class RecordLayout:
     def result(self) -> Path:
         return self.root / "result.json"
 
+    # --- only in a record exported from a board (record.md) ------------------------------
+
+    @property
+    def board(self) -> Path:
+        """board.json: the election and the key the board signs with."""
+        return self.root / "board.json"
+
+    @property
+    def board_log(self) -> Path:
+        """board.jsonl: every leaf of the board log, one a line."""
+        return self.root / "board.jsonl"
+
+    @property
+    def tree_heads(self) -> Path:
+        """tree-heads.jsonl: every tree head the board signed, one a line."""
+        return self.root / "tree-heads.jsonl"
+
+    @property
+    def not_from_leaves(self) -> frozenset[Path]:
+        """The JSON files of a board's record that no leaf fills."""
+        return frozenset({self.record_file, self.board})
+
     # --- writing -------------------------------------------------------------------------
 
     def create(self) -> None:
@@ -109,10 +141,6 @@ class RecordLayout:
             raise RecordError(
                 f"record.json.version: this verifier reads version {VERSION}, got {version}"
             )
-
-    @property
-    def parameters(self) -> Path:
-        return self.ceremony / "parameters.json"
 
     def read_parameters(self) -> tuple[int, int]:
         """(trustees n, threshold t) as the election authority set them."""

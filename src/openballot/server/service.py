@@ -14,11 +14,11 @@ import secrets
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, assert_never
 
 from openballot.board.log import Appended, ElectionLog
 from openballot.board.signing import BoardKey
-from openballot.board.store import BoardStore, DuplicateEntry, StoredEntry
+from openballot.board.store import BoardStorageError, BoardStore, DuplicateEntry, StoredEntry
 from openballot.crypto.complaint import Complaint
 from openballot.crypto.share_encryption import EncryptedShare
 from openballot.crypto.trustee import TrusteePublicKey
@@ -36,9 +36,23 @@ from openballot.election.manifest import Manifest
 from openballot.election.tally import Tally
 from openballot.errors import DecodeError, OpenBallotError, ProtocolError
 from openballot.jsonfields import get, get_int, get_list, obj, only_keys
-from openballot.record.ballot_log import AuditEntry, CastEntry, entry_line
-from openballot.record.files import json_bytes
-from openballot.record.from_board import BALLOT_TYPES
+from openballot.record.ballot_log import AuditEntry, CastEntry
+from openballot.record.board_entries import (
+    BALLOT_TAGS,
+    FIXED_TAGS,
+    BoardEntry,
+    CeremonyOkEntry,
+    ComplaintsEntry,
+    CredentialsEntry,
+    DecryptionEntry,
+    ElectionEntry,
+    ManifestEntry,
+    ResultEntry,
+    SharesEntry,
+    TallyEntry,
+    TrusteeKeyEntry,
+    parse_leaf,
+)
 from openballot.verify.ballot_pass import check_ballot_lines
 
 __all__ = [
@@ -78,10 +92,6 @@ class Receipt:
             "inclusion_proof": [h.hex() for h in self.appended.inclusion_proof],
             "already_cast": self.already_cast,
         }
-
-
-def _leaf(value: dict[str, Any]) -> bytes:
-    return json_bytes(value, pretty=False)
 
 
 def _token_hash(token: str) -> bytes:
@@ -135,50 +145,63 @@ class ElectionService:
 
     # --- replay at start-up ------------------------------------------------------------
 
-    def apply(self, type_: str, value: dict[str, Any]) -> None:
-        """Update the state with a message already checked (now or when it was logged)."""
-        if type_ == "trustee-key":
-            key = TrusteePublicKey.from_json(value["key"])
-            self.keys[key.index] = key
-        elif type_ == "shares":
-            self.shares[value["sender"]] = tuple(
-                EncryptedShare.from_json(s) for s in value["shares"]
-            )
-        elif type_ == "complaints":
-            self.complaints.extend(Complaint.from_json(c) for c in value["complaints"])
-            self.verdicts.add(value["accuser"])
-        elif type_ == "ceremony-ok":
-            self.verdicts.add(value["trustee"])
-        elif type_ == "credentials":
-            self.credentials = CredentialList.from_json(
-                value["credentials"], self.manifest.district_ids()
-            )
-            self.eligible = self.credentials.district_of()
-        elif type_ == "election":
-            assert self.credentials is not None
-            self.ctx = ElectionContext.create(
-                self.manifest, self.threshold, list(self.keys.values()), self.credentials, False
-            )
-        elif type_ == "tally":
-            assert self.ctx is not None
-            self.tally = Tally.from_json(value["tally"], self.ctx)
-        elif type_ == "decryption":
-            assert self.ctx is not None
-            dec = TrusteeDecryption.from_json(value["decryption"], self.ctx)
-            self.decryptions[dec.trustee] = dec
-        elif type_ == "result":
-            assert self.ctx is not None
-            self.result = Result.from_json(value["result"], self.ctx)
+    def apply(self, leaf: BoardEntry) -> None:
+        """Update the state with a leaf already checked (now or when it was logged). Each
+        kind of leaf has its case; mypy checks that none is left out."""
+        match leaf:
+            case TrusteeKeyEntry():
+                key = TrusteePublicKey.from_json(leaf.key)
+                self.keys[key.index] = key
+            case SharesEntry():
+                self.shares[leaf.sender] = tuple(EncryptedShare.from_json(s) for s in leaf.shares)
+            case ComplaintsEntry():
+                self.complaints.extend(Complaint.from_json(c) for c in leaf.complaints)
+                self.verdicts.add(leaf.accuser)
+            case CeremonyOkEntry():
+                self.verdicts.add(leaf.trustee)
+            case CredentialsEntry():
+                self.credentials = CredentialList.from_json(
+                    leaf.credentials, self.manifest.district_ids()
+                )
+                self.eligible = self.credentials.district_of()
+            case ElectionEntry():
+                if self.credentials is None:
+                    raise self._out_of_place(leaf, "before the credential list")
+                self.ctx = ElectionContext.create(
+                    self.manifest, self.threshold, list(self.keys.values()), self.credentials, False
+                )
+            case TallyEntry():
+                self.tally = Tally.from_json(leaf.tally, self._opened(leaf))
+            case DecryptionEntry():
+                dec = TrusteeDecryption.from_json(leaf.decryption, self._opened(leaf))
+                self.decryptions[dec.trustee] = dec
+            case ResultEntry():
+                self.result = Result.from_json(leaf.result, self._opened(leaf))
+            case ManifestEntry() | CastEntry() | AuditEntry():
+                # The manifest makes the service (`Board`); ballots change no state it keeps.
+                raise self._out_of_place(leaf, "where only the election's fixed part is replayed")
+            case _:
+                assert_never(leaf)
 
-    def _append(self, value: dict[str, Any], tracker: bytes | None = None) -> Appended:
+    def _opened(self, leaf: BoardEntry) -> ElectionContext:
+        if self.ctx is None:
+            raise self._out_of_place(leaf, "before the election opened")
+        return self.ctx
+
+    def _out_of_place(self, leaf: BoardEntry, where: str) -> BoardStorageError:
+        return BoardStorageError(
+            f"election {self.election_id!r}: the board holds a {leaf.TAG!r} leaf {where}"
+        )
+
+    def _append(self, leaf: BoardEntry) -> Appended:
         before = self.log.size
         try:
-            appended = self.log.append(value["type"], _leaf(value), tracker)
+            appended = self.log.append(leaf.TAG, leaf.leaf())
         except BaseException:
             if self.log.size > before:  # committed after all: the state must show it
-                self.apply(value["type"], value)
+                self.apply(leaf)
             raise
-        self.apply(value["type"], value)
+        self.apply(leaf)
         return appended
 
     # --- key ceremony ------------------------------------------------------------------
@@ -198,7 +221,7 @@ class ElectionService:
             if index in self.keys:
                 raise Conflict(f"trustee {index} has already published a key")
             key.verify(self.ceremony(), self.threshold)
-            return self._append({"type": "trustee-key", "key": key.to_json()})
+            return self._append(TrusteeKeyEntry(key.to_json()))
 
     def post_shares(self, sender: int, value: Any) -> Appended:
         with self.log.lock:
@@ -219,9 +242,7 @@ class ElectionService:
                 raise ProtocolError(
                     f"trustee {sender} must send one share to each of trustees {expected}"
                 )
-            return self._append(
-                {"type": "shares", "sender": sender, "shares": [s.to_json() for s in shares]}
-            )
+            return self._append(SharesEntry(sender, [s.to_json() for s in shares]))
 
     def post_verdict(self, trustee: int, value: Any) -> Appended:
         """A trustee's result of checking its shares: all good, or complaints."""
@@ -233,7 +254,7 @@ class ElectionService:
                 raise Conflict(f"trustee {trustee} has already given its verdict")
             items = get_list(obj(value, "verdict"), "complaints", "verdict")
             if not items:
-                return self._append({"type": "ceremony-ok", "trustee": trustee})
+                return self._append(CeremonyOkEntry(trustee))
             complaints = [Complaint.from_json(c) for c in items]
             for c in complaints:
                 if c.accuser != trustee:
@@ -242,13 +263,7 @@ class ElectionService:
                 if share is None:
                     raise ProtocolError(f"no share from trustee {c.accused} to {trustee}")
                 c.verify(share, list(self.keys.values()), self.ceremony())
-            return self._append(
-                {
-                    "type": "complaints",
-                    "accuser": trustee,
-                    "complaints": [c.to_json() for c in complaints],
-                }
-            )
+            return self._append(ComplaintsEntry(trustee, [c.to_json() for c in complaints]))
 
     def post_credentials(self, value: Any) -> Appended:
         with self.log.lock:
@@ -258,7 +273,7 @@ class ElectionService:
             creds = CredentialList.from_json(value, self.manifest.district_ids())
             if not any(c for _, c in creds.districts):
                 raise ProtocolError("the credential list has no credential at all")
-            return self._append({"type": "credentials", "credentials": creds.to_json()})
+            return self._append(CredentialsEntry(creds.to_json()))
 
     def open(self) -> Appended:
         with self.log.lock:
@@ -274,7 +289,7 @@ class ElectionService:
             ctx = ElectionContext.create(
                 self.manifest, self.threshold, list(self.keys.values()), self.credentials
             )
-            return self._append({"type": "election", "election": ctx.summary_json()})
+            return self._append(ElectionEntry(ctx.summary_json()))
 
     # --- voting ------------------------------------------------------------------------
 
@@ -320,12 +335,15 @@ class ElectionService:
         with self.log.lock:
             self._open_ctx()
             try:
-                appended = self.log.append("cast", entry_line(CastEntry(ballot)), tracker)
+                leaf = CastEntry(ballot)
+                appended = self.log.append(leaf.TAG, leaf.leaf(), tracker)
             except DuplicateEntry:
                 # Raced with the same ballot: answer as if it had come second.
                 existing = self._check_order(tracker, BallotKind.CAST)
                 if existing is None:
-                    raise RuntimeError("the board's position was taken by another writer") from None
+                    raise BoardStorageError(
+                        "the board's position was taken by another writer"
+                    ) from None
                 return Receipt(tracker, self.log.receipt_for(existing), already_cast=True)
         return Receipt(tracker, appended)
 
@@ -339,9 +357,8 @@ class ElectionService:
         with self.log.lock:
             self._open_ctx()
             try:
-                appended = self.log.append(
-                    "audit", entry_line(AuditEntry(ballot, opening)), tracker
-                )
+                leaf = AuditEntry(ballot, opening)
+                appended = self.log.append(leaf.TAG, leaf.leaf(), tracker)
             except DuplicateEntry:
                 # Raced with the same ballot: refused as if it had come second.
                 self._check_order(tracker, BallotKind.AUDIT)
@@ -352,7 +369,7 @@ class ElectionService:
         """The ballot log as ballots.jsonl would hold it: (line number, line)."""
         number = 0
         for entry in self.log.entries():
-            if entry.type in BALLOT_TYPES:
+            if entry.type in BALLOT_TAGS:
                 number += 1
                 yield number, entry.data
 
@@ -365,7 +382,7 @@ class ElectionService:
             if summary.findings:
                 raise ProtocolError(f"the board holds a bad ballot {summary.findings[0]}")
             tally = summary.builder.finish(summary.log_size, summary.log_root)
-            return self._append({"type": "tally", "tally": tally.to_json()})
+            return self._append(TallyEntry(tally.to_json()))
 
     def post_decryption(self, trustee: int, value: Any) -> Appended:
         with self.log.lock:
@@ -379,7 +396,7 @@ class ElectionService:
             if dec.trustee != trustee:
                 raise ProtocolError(f"decryption by trustee {dec.trustee} posted as {trustee}")
             verify_trustee_decryption(self.ctx, self.tally, dec)
-            return self._append({"type": "decryption", "decryption": dec.to_json()})
+            return self._append(DecryptionEntry(dec.to_json()))
 
     def publish_result(self) -> Appended:
         with self.log.lock:
@@ -388,21 +405,7 @@ class ElectionService:
             if self.result is not None:
                 raise Conflict("the result is already published")
             result = compute_result(self.ctx, self.tally, list(self.decryptions.values()))
-            return self._append({"type": "result", "result": result.to_json()})
-
-
-FIXED_TYPES = [
-    "manifest",
-    "trustee-key",
-    "shares",
-    "complaints",
-    "ceremony-ok",
-    "credentials",
-    "election",
-    "tally",
-    "decryption",
-    "result",
-]
+            return self._append(ResultEntry(result.to_json()))
 
 
 class Board:
@@ -418,29 +421,25 @@ class Board:
                 self.elections[election_id] = service
 
     def _load(self, election_id: str) -> ElectionService | None:
-        import json
-
+        """Replay the election's fixed part (every leaf but the ballots)."""
         log = ElectionLog(self.store, self.key, election_id)
-        service: ElectionService | None = None
-        for entry in self.store.entries_of_types(election_id, FIXED_TYPES):
-            value = json.loads(entry.data)
-            if entry.type == "manifest":
-                service = ElectionService(
-                    log,
-                    Manifest.from_json(value["manifest"]),
-                    value["trustees"],
-                    value["threshold"],
-                )
-            else:
-                assert service is not None
-                service.apply(entry.type, value)
-        if service is None:
-            if log.size == 0:
-                # Created, then the process died before its first leaf was committed:
-                # nothing of it was ever public, so it is as if it had not been created.
-                self.store.delete_election(election_id)
-                return None
-            raise RuntimeError(f"election {election_id!r} has entries but no manifest")
+        leaves = (
+            _stored_leaf(election_id, entry)
+            for entry in self.store.entries_of_types(election_id, list(FIXED_TAGS))
+        )
+        first = next(leaves, None)
+        if first is None and log.size == 0:
+            # Created, then the process died before its first leaf was committed:
+            # nothing of it was ever public, so it is as if it had not been created.
+            self.store.delete_election(election_id)
+            return None
+        if not isinstance(first, ManifestEntry):
+            raise BoardStorageError(f"election {election_id!r} has entries but no manifest first")
+        service = ElectionService(
+            log, Manifest.from_json(first.manifest), first.trustees, first.threshold
+        )
+        for leaf in leaves:
+            service.apply(leaf)
         return service
 
     def get(self, election_id: str) -> ElectionService:
@@ -472,20 +471,24 @@ class Board:
         service = ElectionService(log, manifest, n, t)
         # The election row and its first leaf are two transactions; a failure between them
         # must not leave an election without a manifest behind.
+        leaf = ManifestEntry(manifest.to_json(), n, t)
         try:
-            log.append(
-                "manifest",
-                _leaf(
-                    {
-                        "type": "manifest",
-                        "manifest": manifest.to_json(),
-                        "trustees": n,
-                        "threshold": t,
-                    }
-                ),
-            )
+            log.append(leaf.TAG, leaf.leaf())
         except BaseException:
             self.store.delete_election(manifest.election_id)
             raise
         self.elections[manifest.election_id] = service
         return service, tokens
+
+
+def _stored_leaf(election_id: str, entry: StoredEntry) -> BoardEntry:
+    """A leaf as the board stored it, decoded strictly; storage that holds something else
+    than what the board wrote is an error of the board's state, not of a request."""
+    where = f"election {election_id!r} leaf {entry.seq}"
+    try:
+        leaf = parse_leaf(entry.data, where)
+    except DecodeError as exc:
+        raise BoardStorageError(f"board storage: {exc}") from None
+    if entry.type != leaf.TAG:
+        raise BoardStorageError(f"board storage: {where} is stored as a {entry.type!r} leaf")
+    return leaf

@@ -16,7 +16,9 @@ from openballot.errors import DecodeError, OpenBallotError, RecordError
 from openballot.jsonfields import get_str, hex_bytes, loads, obj
 from openballot.record.ballot_log import parse_unverified_entry
 from openballot.record.files import iter_lines, read_json
-from openballot.record.from_board import BALLOT_TYPES, record_files
+from openballot.record.from_board import BoardInfo, record_files
+from openballot.record.layout import RecordLayout
+from openballot.record.leaf import Place
 from openballot.record.merkle import MerkleRoot, leaf_hash, verify_inclusion
 from openballot.record.tree_head import SignedTreeHead
 from openballot.verify.checks import Check
@@ -55,12 +57,13 @@ class VoterReceipt:
             raise DecodeError(f"{where}: the entry is not the ballot with this tracker")
 
 
-def _heads(path: Path, report: Report) -> Iterator[SignedTreeHead]:
+def _heads(layout: RecordLayout, report: Report) -> Iterator[SignedTreeHead]:
+    path = layout.tree_heads
     if not path.exists():
         return
     last = 0
     for number, line in iter_lines(path):
-        where = f"tree-heads.jsonl:{number}"
+        where = f"{layout.name(path)}:{number}"
         try:
             head = SignedTreeHead.from_json(loads(line, where), where)
         except (DecodeError, ValueError, RecursionError) as exc:
@@ -74,22 +77,23 @@ def _heads(path: Path, report: Report) -> Iterator[SignedTreeHead]:
 
 
 def check_board(root: Path, report: Report, receipts: Sequence[VoterReceipt] = ()) -> None:
-    board_file = root / "board.json"
+    layout = RecordLayout(root)
+    board_file = layout.board
+    board_name = layout.name(board_file)
     if not board_file.exists():
         if receipts:
             report.add(
                 Check.BOARD_RECEIPT,
-                "board.json",
+                board_name,
                 "receipts were given but the record has no board log to check them on",
             )
         return
-    info = obj(read_json(board_file), "board.json")
     try:
-        election_id = get_str(info, "election", "board.json")
-        board_key = hex_bytes(info.get("board_key"), 32, "board.json.board_key")
+        info = BoardInfo.from_json(read_json(board_file), board_name)
     except DecodeError as exc:
         raise RecordError(str(exc)) from None
-    heads = _heads(root / "tree-heads.jsonl", report)
+    election_id, board_key = info.election_id, info.board_key
+    heads = _heads(layout, report)
     head = next(heads, None)
     by_size: dict[int, list[VoterReceipt]] = {}
     mine = []
@@ -106,26 +110,24 @@ def check_board(root: Path, report: Report, receipts: Sequence[VoterReceipt] = (
         mine.append(r)
         by_size.setdefault(r.tree_head.size, []).append(r)
     wanted_leaves = {r.index: r for r in mine}
-    ballot_lines = (
-        iter_lines(root / "ballots.jsonl") if (root / "ballots.jsonl").exists() else iter(())
-    )
+    ballot_lines = iter_lines(layout.ballots) if layout.ballots.exists() else iter(())
     merkle = MerkleRoot()
     leaf_hashes: dict[int, bytes] = {}
-    if not (root / "board.jsonl").exists():
-        raise RecordError(f"{root / 'board.jsonl'}: file is missing (board.json names a board)")
-    if not (root / "tree-heads.jsonl").exists():
+    if not layout.board_log.exists():
+        raise RecordError(f"{layout.board_log}: file is missing ({board_name} names a board)")
+    if not layout.tree_heads.exists():
         report.add(
             Check.BOARD_TREE_HEAD,
-            "tree-heads.jsonl",
+            layout.name(layout.tree_heads),
             "missing: nothing the board signed can be checked",
         )
-    named: set[str] = set()
-    for number, leaf in iter_lines(root / "board.jsonl"):
-        where = f"board.jsonl:{number}"
+    named: set[Path] = set(layout.not_from_leaves)
+    for number, leaf in iter_lines(layout.board_log):
+        where = f"{layout.name(layout.board_log)}:{number}"
         merkle.append(leaf)
         if number - 1 in wanted_leaves:
             leaf_hashes[number - 1] = leaf_hash(leaf)
-        named |= _check_leaf_files(root, leaf, where, ballot_lines, report)
+        named |= _check_leaf_files(layout, leaf, where, ballot_lines, report)
         size = merkle.size
         while head is not None and head.size == size:
             _check_head(head, election_id, board_key, merkle.root(), report)
@@ -149,12 +151,12 @@ def check_board(root: Path, report: Report, receipts: Sequence[VoterReceipt] = (
                     f"receipt's tree head has size {size}, the log only {merkle.size} "
                     "entries: the board dropped entries after issuing it",
                 )
+    ballots_name = layout.name(layout.ballots)
     for number, _ in ballot_lines:
-        report.add(Check.BOARD_CONTENT, f"ballots.jsonl:{number}", "line is not on the board log")
+        report.add(Check.BOARD_CONTENT, f"{ballots_name}:{number}", "line is not on the board log")
     for path in sorted(root.rglob("*.json")):
-        relative = path.relative_to(root).as_posix()
-        if relative not in named and relative not in _NOT_FROM_LEAVES:
-            report.add(Check.BOARD_CONTENT, relative, "is not on the board log")
+        if path not in named:
+            report.add(Check.BOARD_CONTENT, layout.name(path), "is not on the board log")
 
 
 def _check_head(
@@ -199,40 +201,38 @@ def _check_receipt(
         report.add(Check.BOARD_RECEIPT, where, f"log entry {r.index} is not the receipted ballot")
 
 
-#: Files of a board-exported record that no leaf fills.
-_NOT_FROM_LEAVES = {"record.json", "board.json"}
-
-
 def _check_leaf_files(
-    root: Path,
+    layout: RecordLayout,
     leaf: bytes,
     where: str,
     ballot_lines: Iterator[tuple[int, bytes]],
     report: Report,
-) -> set[str]:
+) -> set[Path]:
     """Compare the files the leaf fills with the record's; returns their paths."""
     try:
-        kind, files = record_files(leaf, where)
+        place, files = record_files(leaf, layout, where)
     except DecodeError as exc:
         report.add(Check.BOARD_DECODE, where, str(exc))
         return set()
-    if kind in BALLOT_TYPES:
+    if place is Place.BALLOT:
+        ballots_name = layout.name(layout.ballots)
         line = next(ballot_lines, None)
         if line is None:
-            report.add(Check.BOARD_CONTENT, where, "ballot entry is missing from ballots.jsonl")
+            report.add(Check.BOARD_CONTENT, where, f"ballot entry is missing from {ballots_name}")
         elif line[1] != leaf:
             report.add(
                 Check.BOARD_CONTENT,
-                f"ballots.jsonl:{line[0]}",
+                f"{ballots_name}:{line[0]}",
                 f"differs from the board's entry ({where})",
             )
         return set()
-    for path, value in files:
+    for file in files:
+        name = layout.name(file.path)
         try:
-            found = read_json(root / path)
+            found = file.read()
         except RecordError as exc:
-            report.add(Check.BOARD_CONTENT, path, f"{exc} (the board log has it at {where})")
+            report.add(Check.BOARD_CONTENT, name, f"{exc} (the board log has it at {where})")
             continue
-        if found != value:
-            report.add(Check.BOARD_CONTENT, path, f"differs from the board's entry ({where})")
-    return {path for path, _ in files}
+        if found != file.value:
+            report.add(Check.BOARD_CONTENT, name, f"differs from the board's entry ({where})")
+    return {file.path for file in files}
