@@ -8,15 +8,14 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from openballot.cli import steps
+from openballot.cli import roles, steps
 from openballot.cli.board_roles import board_app
 from openballot.cli.output import err, fails_cleanly, out
+from openballot.cli.record_bulletin import RecordBulletin
 from openballot.cli.tables import result_table
 from openballot.errors import OpenBallotError
-from openballot.record.ballot_box import BallotBox
 from openballot.record.files import read_json
-from openballot.record.layout import RecordLayout
-from openballot.verify.board_check import VoterReceipt
+from openballot.record.receipt import Receipt
 from openballot.verify.verifier import verify_record
 
 __all__ = ["app", "run"]
@@ -118,20 +117,19 @@ def vote(
     ] = None,
 ) -> None:
     """Encrypt a ballot on this machine, optionally audit an encryption, and cast."""
-    ctx = steps.election_context(record)
+    bulletin = RecordBulletin(record)
+    ctx = bulletin.context()
     choices = steps.parse_choices(choice)
-    box = BallotBox(RecordLayout(record), ctx)
     if audit:
-        challenged, opening = steps.encrypt_vote(ctx, code, district, choices)
-        receipt = box.audit(challenged, opening)
-        out.print(f"audited ballot {receipt.tracker.hex()}: opening checks out; not counted")
+        _, audited = roles.audit_vote(bulletin, ctx, code, district, choices)
+        out.print(f"audited ballot {audited.tracker.hex()}: opening checks out; not counted")
     ballot, _ = steps.encrypt_vote(ctx, code, district, choices)
     if out_file is not None:
         out_file.write_bytes(steps.ballot_json_bytes(ballot))
         out.print(f"ballot {ballot.tracker().hex()} written to {out_file}")
         return
-    receipt = box.cast(ballot)
-    out.print(f"cast: tracker {receipt.tracker.hex()} (line {receipt.line})")
+    recorded = bulletin.cast(ballot)
+    out.print(f"cast: tracker {recorded.tracker.hex()} (line {recorded.line})")
 
 
 @app.command()
@@ -196,7 +194,7 @@ def verify(
     )
     task = progress.add_task("ballots", total=None)
     try:
-        receipts = [VoterReceipt(read_json(p), str(p)) for p in receipt or []]
+        receipts = [Receipt.from_kept(read_json(p), str(p)) for p in receipt or []]
         with progress:
             report = verify_record(
                 record,
@@ -321,11 +319,12 @@ def monitor(
 
     import httpx
 
-    from openballot.cli.board_client import BoardClient, Monitor
+    from openballot.cli.board_client import BoardClient
     from openballot.errors import ProofError
     from openballot.jsonfields import hex_bytes, obj
     from openballot.record.files import write_json
     from openballot.record.tree_head import SignedTreeHead
+    from openballot.verify.monitor import Monitor
 
     with httpx.Client(base_url=url, timeout=30) as client:
         board = BoardClient(client, election)

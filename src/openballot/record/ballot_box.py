@@ -15,11 +15,15 @@ from openballot.record.ballot_log import AuditEntry, CastEntry, entry_line, pars
 from openballot.record.files import append_line, iter_lines
 from openballot.record.layout import RecordLayout
 
-__all__ = ["Receipt", "BallotBox"]
+__all__ = ["Recorded", "BallotBox"]
 
 
 @dataclass(frozen=True, slots=True)
-class Receipt:
+class Recorded:
+    """Where the box put a ballot: its line in ballots.jsonl. A record directory has no signed
+    tree head, so this is not a receipt (record/receipt.py); `already_cast` says the line
+    was there before."""
+
     tracker: bytes
     line: int
     already_cast: bool = False
@@ -51,19 +55,19 @@ class BallotBox:
                 f"credential is not on the credential list of district {ballot.district!r}"
             )
 
-    def cast(self, ballot: EncryptedBallot) -> Receipt:
+    def cast(self, ballot: EncryptedBallot) -> Recorded:
         self._check_open()
         tracker = ballot.tracker()
         if tracker in self._audited:
             raise ProtocolError(f"ballot {tracker.hex()} was audited and can never be cast")
         if tracker in self._lines:
-            return Receipt(tracker, self._lines[tracker], already_cast=True)
+            return Recorded(tracker, self._lines[tracker], already_cast=True)
         self._check(ballot)
         number = append_line(self._layout.ballots, entry_line(CastEntry(ballot)))
         self._lines[tracker] = number
-        return Receipt(tracker, number)
+        return Recorded(tracker, number)
 
-    def audit(self, ballot: EncryptedBallot, opening: BallotOpening) -> Receipt:
+    def audit(self, ballot: EncryptedBallot, opening: BallotOpening) -> Recorded:
         self._check_open()
         tracker = ballot.tracker()
         if tracker in self._lines:
@@ -73,4 +77,4 @@ class BallotBox:
         number = append_line(self._layout.ballots, entry_line(AuditEntry(ballot, opening)))
         self._lines[tracker] = number
         self._audited.add(tracker)
-        return Receipt(tracker, number)
+        return Recorded(tracker, number)

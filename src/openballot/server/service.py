@@ -19,6 +19,7 @@ from typing import Any
 from openballot.board.log import Appended, ElectionLog
 from openballot.board.signing import BoardKey
 from openballot.board.store import BoardStore, DuplicateEntry, StoredEntry
+from openballot.crypto.encoding import Encodable
 from openballot.crypto.keyceremony import Complaint, EncryptedShare, TrusteePublicKey
 from openballot.election.ballot import BallotOpening, EncryptedBallot, verify_ballot, verify_opening
 from openballot.election.context import ElectionContext, ceremony_context
@@ -36,13 +37,14 @@ from openballot.jsonfields import get, get_int, get_list, obj, only_keys
 from openballot.record.ballot_log import AuditEntry, CastEntry, entry_line
 from openballot.record.files import json_bytes
 from openballot.record.from_board import BALLOT_TYPES
+from openballot.record.receipt import Receipt
 from openballot.verify.ballot_pass import check_ballot_lines
 
 __all__ = [
     "Forbidden",
     "NotFound",
     "Conflict",
-    "Receipt",
+    "CastAnswer",
     "ElectionService",
     "Board",
 ]
@@ -61,20 +63,22 @@ class Conflict(ProtocolError):
 
 
 @dataclass(frozen=True, slots=True)
-class Receipt:
+class CastAnswer:
+    """The board's answer to a cast or an audit: the voter's receipt, plus `already_cast`
+    (this exact ballot was on the board before), a detail of the HTTP answer."""
+
     tracker: bytes
     appended: Appended
     already_cast: bool = False
 
+    @property
+    def receipt(self) -> Receipt:
+        a = self.appended
+        proof = tuple(a.inclusion_proof)
+        return Receipt(self.tracker, a.entry.seq, a.entry.data, a.tree_head, proof)
+
     def to_json(self) -> dict[str, Any]:
-        return {
-            "tracker": self.tracker.hex(),
-            "index": self.appended.entry.seq,
-            "entry": self.appended.entry.data.decode(),
-            "tree_head": self.appended.tree_head.to_json(),
-            "inclusion_proof": [h.hex() for h in self.appended.inclusion_proof],
-            "already_cast": self.already_cast,
-        }
+        return {**self.receipt.to_json(), "already_cast": self.already_cast}
 
 
 def _leaf(value: dict[str, Any]) -> bytes:
@@ -116,7 +120,7 @@ class ElectionService:
             return "open"
         return "setup"
 
-    def ceremony(self) -> Any:
+    def ceremony(self) -> Encodable:
         return ceremony_context(self.manifest, self.trustees, self.threshold)
 
     # --- authorisation -----------------------------------------------------------------
@@ -154,7 +158,11 @@ class ElectionService:
         elif type_ == "election":
             assert self.credentials is not None
             self.ctx = ElectionContext.create(
-                self.manifest, self.threshold, list(self.keys.values()), self.credentials, False
+                self.manifest,
+                self.threshold,
+                list(self.keys.values()),
+                self.credentials,
+                check=False,
             )
         elif type_ == "tally":
             assert self.ctx is not None
@@ -291,7 +299,7 @@ class ElectionService:
             )
         return ctx
 
-    def cast(self, value: Any) -> Receipt:
+    def cast(self, value: Any) -> CastAnswer:
         body = obj(value, "body")
         only_keys(body, {"ballot"}, "body")
         ballot = EncryptedBallot.from_json(get(body, "ballot", "body"), "ballot")
@@ -310,14 +318,14 @@ class ElectionService:
                 if existing is None:
                     raise RuntimeError("the board's position was taken by another writer") from None
                 return self._existing(existing, tracker)
-        return Receipt(tracker, appended)
+        return CastAnswer(tracker, appended)
 
-    def _existing(self, entry: StoredEntry, tracker: bytes) -> Receipt:
+    def _existing(self, entry: StoredEntry, tracker: bytes) -> CastAnswer:
         if entry.type == "audit":
             raise Conflict(f"ballot {tracker.hex()} was audited and can never be cast")
-        return Receipt(tracker, self.log.receipt_for(entry), already_cast=True)
+        return CastAnswer(tracker, self.log.receipt_for(entry), already_cast=True)
 
-    def audit(self, value: Any) -> Receipt:
+    def audit(self, value: Any) -> CastAnswer:
         body = obj(value, "body")
         only_keys(body, {"ballot", "opening"}, "body")
         ballot = EncryptedBallot.from_json(get(body, "ballot", "body"), "ballot")
@@ -335,7 +343,7 @@ class ElectionService:
                 )
             except DuplicateEntry:
                 raise Conflict(f"ballot {tracker.hex()} is already on the board") from None
-        return Receipt(tracker, appended)
+        return CastAnswer(tracker, appended)
 
     def ballot_lines(self) -> Iterator[tuple[int, bytes]]:
         """The ballot log as ballots.jsonl would hold it: (line number, line)."""
