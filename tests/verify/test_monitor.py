@@ -55,11 +55,17 @@ def test_an_honest_growing_log_passes() -> None:
     assert monitor.last is not None and monitor.last.size == 5
 
 
-def test_a_dropped_entry_is_caught() -> None:
+def _watched(*leaves: bytes) -> tuple[FakeBoard, Monitor]:
+    """A board with `leaves`, and a monitor that has seen its tree head."""
     board = FakeBoard()
-    board.add(b"a", b"b", b"c")
+    board.add(*leaves)
     monitor = Monitor(board, board.public)
     monitor.check()
+    return board, monitor
+
+
+def test_a_dropped_entry_is_caught() -> None:
+    board, monitor = _watched(b"a", b"b", b"c")
     board.tree.truncate(2)
     with pytest.raises(ProofError, match=r"shrank from 3 to 2 entries"):
         monitor.check()
@@ -67,10 +73,7 @@ def test_a_dropped_entry_is_caught() -> None:
 
 
 def test_a_rewritten_entry_is_caught() -> None:
-    board = FakeBoard()
-    board.add(b"a", b"b", b"c")
-    monitor = Monitor(board, board.public)
-    monitor.check()
+    board, monitor = _watched(b"a", b"b", b"c")
     board.tree.truncate(1)
     board.add(b"B", b"c", b"d")
     with pytest.raises(ProofError, match=r"not consistent with the one of size 3: the board rew"):

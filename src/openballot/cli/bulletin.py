@@ -108,10 +108,9 @@ class Bulletin(Protocol[A]):
 
 
 def all_trustee_keys(
-    bulletin: Bulletin[object], parameters: Parameters
+    keys: tuple[TrusteePublicKey, ...], parameters: Parameters
 ) -> tuple[TrusteePublicKey, ...]:
-    """Every trustee's public key; the steps that need them wait for all n."""
-    keys = bulletin.trustee_keys()
+    """`keys` if every trustee has published one: the steps that need them wait for all n."""
     if len(keys) != parameters.trustees:
         raise ProtocolError(
             f"{len(keys)} of {parameters.trustees} trustees have published keys; wait for all"

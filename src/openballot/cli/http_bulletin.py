@@ -129,7 +129,7 @@ class HttpBulletin(BoardClient):
                 raise ProtocolError(
                     f"election {self.election_id!r} is not open yet ({info.get('state')})"
                 )
-            keys = all_trustee_keys(self, p)
+            keys = all_trustee_keys(_keys(info), p)
             digest = hex_bytes(info.get("credentials_digest"), 64, "credentials_digest")
             ctx = ElectionContext.create(p.manifest, p.threshold, keys, digest)
             if get_str(info, "joint_key", "election") != ctx.joint_key.hex():

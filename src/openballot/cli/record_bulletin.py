@@ -114,7 +114,7 @@ class RecordBulletin:
     def open(self) -> ElectionContext:
         layout = self.layout
         p = self.parameters()
-        keys = all_trustee_keys(self, p)
+        keys = all_trustee_keys(self.trustee_keys(), p)
         for k in keys:
             layout.read_unverified_shares(k.index)
         if layout.read_unverified_complaints():

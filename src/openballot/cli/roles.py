@@ -122,7 +122,7 @@ def trustee_exchange(bulletin: Bulletin[object], secret_file: Path) -> tuple[Enc
     """Step 2: publish a share for every other trustee, each encrypted to its recipient."""
     p = bulletin.parameters()
     secret = _secret(secret_file, p.manifest.election_id)
-    shares = encrypt_shares(secret, all_trustee_keys(bulletin, p), p.ceremony())
+    shares = encrypt_shares(secret, all_trustee_keys(bulletin.trustee_keys(), p), p.ceremony())
     bulletin.post_shares(secret.index, shares)
     return shares
 
@@ -132,7 +132,7 @@ def trustee_finish(bulletin: Bulletin[object], secret_file: Path, share_file: Pa
     share and say so, or publish complaints (and fail)."""
     p = bulletin.parameters()
     secret = _secret(secret_file, p.manifest.election_id)
-    keys = all_trustee_keys(bulletin, p)
+    keys = all_trustee_keys(bulletin.trustee_keys(), p)
     published = bulletin.shares()
     if len(published) != p.trustees:
         raise ProtocolError(
