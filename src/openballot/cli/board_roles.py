@@ -16,8 +16,9 @@ from typing import Annotated
 
 import typer
 
-from openballot.cli import roles, steps
+from openballot.cli import roles
 from openballot.cli.http_bulletin import connect
+from openballot.cli.options import parse_choices, parse_voter_counts
 from openballot.cli.output import fails_cleanly, out
 from openballot.cli.private_files import refuse_existing, write_private
 from openballot.errors import OpenBallotError
@@ -185,7 +186,7 @@ def credentials_generate(
     codes: Annotated[Path, typer.Option(help="Private file of voter codes to create.")],
 ) -> None:
     """One credential per voter: publish the public halves, keep the codes to hand out."""
-    counts = steps.parse_voter_counts(voters)
+    counts = parse_voter_counts(voters)
     with connect(url, election, _token(token_file)) as board:
         issued = roles.generate_credentials(board, counts, codes)
     out.print(f"{len(issued)} credentials published; codes in {codes}", markup=False)
@@ -208,7 +209,7 @@ def vote(
 ) -> None:
     """Encrypt a ballot on this machine, optionally audit an encryption, cast it on the board
     and check the receipt."""
-    choices = steps.parse_choices(choice)
+    choices = parse_choices(choice)
     if receipt is not None:
         refuse_existing(receipt, "receipt file")
     with connect(url, election) as board:

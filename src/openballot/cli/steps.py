@@ -1,42 +1,30 @@
-"""The role steps on a record directory, as the record commands and the demo call them, and
-the parsing of the command line's options. Each step is `roles.py`'s, run against a
-`RecordBulletin`.
+"""The role steps on a record directory given by its path, as the demo runs them: each is
+`roles.py`'s step with a `RecordBulletin` (the record commands in `main.py` call them so too).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 
 from openballot.cli import roles
 from openballot.cli.bulletin import LeftOut
 from openballot.cli.record_bulletin import RecordBulletin
-from openballot.cli.roles import decrypt_checked, encrypt_vote, issue_credentials
+from openballot.cli.roles import encrypt_vote
 from openballot.crypto.keyceremony import EncryptedShare, TrusteePublicKey, TrusteeShare
-from openballot.election.ballot import EncryptedBallot
 from openballot.election.context import ElectionContext
 from openballot.election.decryption import Result, TrusteeDecryption
 from openballot.election.manifest import Manifest
 from openballot.election.tally import Tally
-from openballot.errors import DecodeError
-from openballot.record.ballot_box import Recorded
-from openballot.record.files import json_bytes, read_json
-from openballot.record.layout import decoded
 
 __all__ = [
-    "election_context",
-    "cast_file",
-    "parse_choices",
-    "parse_voter_counts",
-    "issue_credentials",
-    "decrypt_checked",
-    "ballot_json_bytes",
     "new_election",
     "trustee_keygen",
     "trustee_exchange",
     "trustee_finish",
     "generate_credentials",
     "open_election",
+    "election_context",
     "encrypt_vote",
     "compute_tally",
     "trustee_decrypt",
@@ -76,14 +64,6 @@ def election_context(record: Path) -> ElectionContext:
     return RecordBulletin(record).context()
 
 
-def cast_file(record: Path, ballot_file: Path) -> Recorded:
-    """Cast a ballot file made by `vote --out`."""
-    bulletin = RecordBulletin(record)
-    bulletin.context()  # a closed or unopened record is named before the ballot file
-    ballot = decoded(ballot_file, read_json(ballot_file), EncryptedBallot.from_json)
-    return bulletin.cast(ballot)
-
-
 def compute_tally(record: Path, workers: int | None = None) -> tuple[Tally, list[LeftOut]]:
     return roles.close_election(RecordBulletin(record, workers))
 
@@ -94,31 +74,3 @@ def trustee_decrypt(record: Path, share_file: Path) -> TrusteeDecryption:
 
 def publish_result(record: Path) -> Result:
     return roles.publish_result(RecordBulletin(record))
-
-
-def parse_voter_counts(items: Sequence[str]) -> dict[str, int]:
-    """``DISTRICT=COUNT`` items, each district once."""
-    counts: dict[str, int] = {}
-    for item in items:
-        d, _, n = item.partition("=")
-        if not n.isdigit():
-            raise DecodeError(f"--voters {item!r}: expected DISTRICT=COUNT")
-        if d in counts:
-            raise DecodeError(f"--voters: district {d!r} is given twice")
-        counts[d] = int(n)
-    return counts
-
-
-def parse_choices(items: Sequence[str]) -> dict[str, list[str]]:
-    """``contest=opt1,opt2`` items; ``contest=`` is a blank vote in that contest."""
-    choices: dict[str, list[str]] = {}
-    for item in items:
-        contest, sep, options = item.partition("=")
-        if not sep or not contest:
-            raise DecodeError(f"choice {item!r}: expected CONTEST=OPTION[,OPTION...]")
-        choices[contest] = [o for o in options.split(",") if o]
-    return choices
-
-
-def ballot_json_bytes(ballot: EncryptedBallot) -> bytes:
-    return json_bytes(ballot.to_json())
