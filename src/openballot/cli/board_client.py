@@ -32,18 +32,23 @@ class BoardClient:
         self.client = client
         self.election_id = election_id
 
-    def get(self, path: str, **params: Any) -> Any:
+    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """One request; an unreachable board or an error answer is a BoardError that gives
+        the board's problem detail on one line."""
         try:
-            r = self.client.get(path, params=params)
+            r = self.client.request(method, path, **kwargs)
         except httpx.HTTPError as exc:
             raise BoardError(f"board unreachable: {exc}") from None
         if r.status_code >= 400:
             try:
                 detail = r.json().get("detail", r.text)
-            except ValueError:
+            except (ValueError, AttributeError):
                 detail = r.text
-            raise BoardError(f"GET {path}: {r.status_code} {detail}")
-        return r.json()
+            raise BoardError(f"{method} {path}: {r.status_code} {detail}")
+        return r
+
+    def get(self, path: str, **params: Any) -> Any:
+        return self.request("GET", path, params=params).json()
 
     def board_key(self) -> bytes:
         info = obj(self.get("/api/board"), "board")

@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from openballot.cli.board_client import PAGE, BoardClient, BoardError
+from openballot.cli.board_client import PAGE, BoardClient
 from openballot.cli.bulletin import LeftOut, Parameters, all_trustee_keys
 from openballot.crypto.group import Element
 from openballot.crypto.keyceremony import Complaint, EncryptedShare, TrusteePublicKey
@@ -52,17 +52,7 @@ class HttpBulletin(BoardClient):
 
     def post(self, path: str, body: Any = None) -> httpx.Response:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token is not None else {}
-        try:
-            r = self.client.post(path, json=body, headers=headers)
-        except httpx.HTTPError as exc:
-            raise BoardError(f"board unreachable: {exc}") from None
-        if r.status_code >= 400:
-            try:
-                detail = r.json().get("detail", r.text)
-            except (ValueError, AttributeError):
-                detail = r.text
-            raise BoardError(f"POST {path}: {r.status_code} {detail}")
-        return r
+        return self.request("POST", path, json=body, headers=headers)
 
     def _post_json(self, rest: str, body: Any = None) -> dict[str, Any]:
         return obj(self.post(self.election_path(rest), body).json(), f"answer to POST {rest}")
