@@ -230,3 +230,34 @@ def test_summary_of_another_context_rejected(election: Any) -> None:
     other = _create(election, threshold=3, check=False)
     with pytest.raises(DecodeError, match=r"^election.json.threshold: expected 2, found 3"):
         election.ctx.check_summary(_summary(other))
+
+
+# --- from the credential list's digest (what a board states) ---------------------------------
+
+
+def test_context_from_the_credentials_digest(election: Any) -> None:
+    """A machine that talks to a board knows the credential list only by its digest: the
+    context built from it has the same joint key and fingerprint, and no list."""
+    ctx = election.ctx
+    known = _create(election, credentials=ctx.credentials_digest)
+    assert known.credentials_digest == ctx.credentials_digest
+    assert known.joint_key == ctx.joint_key
+    assert known.fingerprint == ctx.fingerprint
+    assert known.credential_list is None
+    with pytest.raises(ProtocolError, match=r"only the digest of the credential list is known"):
+        known.credentials  # noqa: B018 - the property is what is tested
+    assert ctx.credentials_digest == election.credentials.digest(ctx.manifest_digest)
+
+
+def test_context_from_a_digest_checks_the_trustees(election: Any) -> None:
+    with pytest.raises(ProofError, match=r"^trustee 1: proof of knowledge"):
+        _create(
+            election,
+            manifest=_changed_manifest(election),
+            credentials=election.ctx.credentials_digest,
+        )
+
+
+def test_context_from_a_digest_of_the_wrong_size(election: Any) -> None:
+    with pytest.raises(ProtocolError, match=r"^credentials digest: expected 64 bytes, got 32"):
+        _create(election, credentials=bytes(32))

@@ -15,7 +15,7 @@ from openballot.crypto.group import Scalar
 from openballot.election.ballot import BallotOpening
 from openballot.election.credentials import credential_secret, new_code
 from openballot.errors import DecodeError, ProofError, ProtocolError, RecordError
-from openballot.record.ballot_box import BallotBox, Receipt
+from openballot.record.ballot_box import BallotBox, Recorded
 from openballot.record.ballot_log import (
     AuditEntry,
     CastEntry,
@@ -68,7 +68,7 @@ def test_cast_verifies_and_appends(layout: RecordLayout, election: Any, ballots:
     box = _box(layout, election)
     assert not layout.ballots.exists()
     r1 = box.cast(ballots.north)
-    assert r1 == Receipt(ballots.north.tracker(), 1, already_cast=False)
+    assert r1 == Recorded(ballots.north.tracker(), 1, already_cast=False)
     assert layout.ballots.read_bytes() == entry_line(CastEntry(ballots.north)) + b"\n"
     r2 = box.cast(ballots.south)
     r3 = box.cast(ballots.revote)  # a re-vote of the first voter is a new ballot
@@ -85,11 +85,11 @@ def test_identical_recast_is_idempotent(layout: RecordLayout, election: Any, bal
     box.cast(ballots.south)
     before = layout.ballots.read_bytes()
     again = box.cast(ballots.north)
-    assert again == Receipt(ballots.north.tracker(), 1, already_cast=True)
+    assert again == Recorded(ballots.north.tracker(), 1, already_cast=True)
     assert layout.ballots.read_bytes() == before
     # a box opened later on the same log knows it too
     reopened = _box(layout, election)
-    assert reopened.cast(ballots.south) == Receipt(ballots.south.tracker(), 2, already_cast=True)
+    assert reopened.cast(ballots.south) == Recorded(ballots.south.tracker(), 2, already_cast=True)
     assert reopened.cast(ballots.north).line == 1
     assert layout.ballots.read_bytes() == before
     assert reopened.cast(ballots.north2).line == 3
@@ -98,7 +98,7 @@ def test_identical_recast_is_idempotent(layout: RecordLayout, election: Any, bal
 def test_audit_appends_an_audit_entry(layout: RecordLayout, election: Any, ballots: Any) -> None:
     box = _box(layout, election)
     r = box.audit(ballots.north, ballots.north_opening)
-    assert r == Receipt(ballots.north.tracker(), 1)
+    assert r == Recorded(ballots.north.tracker(), 1)
     (entry,) = _entries(layout)
     assert isinstance(entry, AuditEntry)
     assert entry.ballot == ballots.north

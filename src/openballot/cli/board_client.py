@@ -1,25 +1,24 @@
-"""Talking to a board over HTTP: exporting its record and monitoring its tree heads.
-
-Only public endpoints are used; nothing here trusts the server: every tree head's signature
-and every consistency proof is checked against the board key pinned on first contact.
+"""Talking to a board over HTTP: reading its public endpoints, exporting its record, and the
+tree heads and consistency proofs a monitor checks (verify/monitor.py: nothing here trusts
+the server).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from openballot.errors import OpenBallotError, ProofError
+from openballot.errors import OpenBallotError
 from openballot.jsonfields import hex_bytes, obj
 from openballot.record.from_board import write_record
-from openballot.record.merkle import verify_consistency
 from openballot.record.tree_head import SignedTreeHead
+from openballot.verify.monitor import Monitor
 
-__all__ = ["BoardError", "BoardClient", "Monitor"]
+# Monitor is re-exported: a BoardClient is the TreeHeadSource the command line monitors.
+__all__ = ["PAGE", "BoardError", "BoardClient", "Monitor"]
 
 PAGE = 1000
 
@@ -33,18 +32,23 @@ class BoardClient:
         self.client = client
         self.election_id = election_id
 
-    def get(self, path: str, **params: Any) -> Any:
+    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """One request; an unreachable board or an error answer is a BoardError that gives
+        the board's problem detail on one line."""
         try:
-            r = self.client.get(path, params=params)
+            r = self.client.request(method, path, **kwargs)
         except httpx.HTTPError as exc:
             raise BoardError(f"board unreachable: {exc}") from None
         if r.status_code >= 400:
             try:
                 detail = r.json().get("detail", r.text)
-            except ValueError:
+            except (ValueError, AttributeError):
                 detail = r.text
-            raise BoardError(f"GET {path}: {r.status_code} {detail}")
-        return r.json()
+            raise BoardError(f"{method} {path}: {r.status_code} {detail}")
+        return r
+
+    def get(self, path: str, **params: Any) -> Any:
+        return self.request("GET", path, params=params).json()
 
     def board_key(self) -> bytes:
         info = obj(self.get("/api/board"), "board")
@@ -91,36 +95,3 @@ class BoardClient:
         return write_record(
             root, self.election_id, self.board_key(), self.leaves(size), self.tree_heads(size)
         )
-
-
-@dataclass
-class Monitor:
-    """Follows one election's tree heads: each must be signed by the pinned board key and
-    consistent with the last one seen."""
-
-    board: BoardClient
-    board_key: bytes
-    last: SignedTreeHead | None = None
-
-    def check(self) -> SignedTreeHead:
-        head = self.board.latest_tree_head()
-        head.verify(self.board_key)
-        if head.election_id != self.board.election_id:
-            raise ProofError(f"tree head is for election {head.election_id!r}")
-        last = self.last
-        if last is not None:
-            if head.size < last.size:
-                raise ProofError(
-                    f"the board shrank from {last.size} to {head.size} entries: "
-                    "it dropped entries it had signed"
-                )
-            proof = [] if head.size == last.size else self.board.consistency(last.size, head.size)
-            try:
-                verify_consistency(last.size, head.size, last.root, head.root, proof)
-            except ProofError as exc:
-                raise ProofError(
-                    f"tree head of size {head.size} is not consistent with the one of size "
-                    f"{last.size}: the board rewrote history ({exc})"
-                ) from None
-        self.last = head
-        return head

@@ -8,15 +8,17 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from openballot.cli import steps
+from openballot.cli import roles
 from openballot.cli.board_roles import board_app
+from openballot.cli.options import parse_choices, parse_voter_counts
 from openballot.cli.output import err, fails_cleanly, out
+from openballot.cli.record_bulletin import RecordBulletin
 from openballot.cli.tables import result_table
+from openballot.election.ballot import EncryptedBallot
 from openballot.errors import OpenBallotError
-from openballot.record.ballot_box import BallotBox
-from openballot.record.files import read_json
-from openballot.record.layout import RecordLayout
-from openballot.verify.board_check import VoterReceipt
+from openballot.record.files import json_bytes, read_json
+from openballot.record.layout import decoded
+from openballot.record.receipt import Receipt
 from openballot.verify.verifier import verify_record
 
 __all__ = ["app", "run"]
@@ -48,7 +50,8 @@ def election_new(
     threshold: Annotated[int, typer.Option(min=1)] = 2,
 ) -> None:
     """Start a record from a manifest, with n trustees of whom any t decrypt."""
-    m = steps.new_election(record, manifest, trustees, threshold)
+    m = roles.read_manifest(manifest)
+    roles.new_election(RecordBulletin(record), m, trustees, threshold)
     out.print(f"election {m.election_id}: record started at {record}")
 
 
@@ -56,7 +59,7 @@ def election_new(
 @fails_cleanly
 def election_open(record: Record) -> None:
     """Check the key ceremony and credentials, fix the election fingerprint, open voting."""
-    ctx = steps.open_election(record)
+    ctx = roles.open_election(RecordBulletin(record))
     out.print(f"election open; fingerprint {ctx.fingerprint.hex()[:32]}…")
 
 
@@ -69,7 +72,7 @@ def trustee_keygen(
     secret: Annotated[Path, typer.Option(help="Private file to create (mode 0600).")],
 ) -> None:
     """Step 1: publish a public key with proofs; keep the secret file."""
-    steps.trustee_keygen(record, index, name, secret)
+    roles.trustee_keygen(RecordBulletin(record), index, name, secret)
     out.print(f"trustee {index}: public key published; secret kept in {secret}")
 
 
@@ -77,7 +80,7 @@ def trustee_keygen(
 @fails_cleanly
 def trustee_exchange(record: Record, secret: Annotated[Path, typer.Option()]) -> None:
     """Step 2: publish a share for every other trustee, each encrypted to its recipient."""
-    shares = steps.trustee_exchange(record, secret)
+    shares = roles.trustee_exchange(RecordBulletin(record), secret)
     out.print(f"{len(shares)} encrypted shares published")
 
 
@@ -89,7 +92,7 @@ def trustee_finish(
     share: Annotated[Path, typer.Option(help="Private key-share file to create (mode 0600).")],
 ) -> None:
     """Step 3: check the shares received; keep the key share or publish complaints."""
-    s = steps.trustee_finish(record, secret, share)
+    s = roles.trustee_finish(RecordBulletin(record), secret, share)
     out.print(f"trustee {s.index}: all shares check out; key share kept in {share}")
 
 
@@ -101,7 +104,8 @@ def credentials_generate(
     codes: Annotated[Path, typer.Option(help="Private file of voter codes to create.")],
 ) -> None:
     """One credential per voter: publish the public halves, keep the codes to hand out."""
-    issued = steps.generate_credentials(record, steps.parse_voter_counts(voters), codes)
+    counts = parse_voter_counts(voters)
+    issued = roles.generate_credentials(RecordBulletin(record), counts, codes)
     out.print(f"{len(issued)} credentials published; codes in {codes}")
 
 
@@ -118,29 +122,31 @@ def vote(
     ] = None,
 ) -> None:
     """Encrypt a ballot on this machine, optionally audit an encryption, and cast."""
-    ctx = steps.election_context(record)
-    choices = steps.parse_choices(choice)
-    box = BallotBox(RecordLayout(record), ctx)
+    bulletin = RecordBulletin(record)
+    ctx = bulletin.context()
+    choices = parse_choices(choice)
     if audit:
-        challenged, opening = steps.encrypt_vote(ctx, code, district, choices)
-        receipt = box.audit(challenged, opening)
-        out.print(f"audited ballot {receipt.tracker.hex()}: opening checks out; not counted")
-    ballot, _ = steps.encrypt_vote(ctx, code, district, choices)
+        _, audited = roles.audit_vote(bulletin, ctx, code, district, choices)
+        out.print(f"audited ballot {audited.tracker.hex()}: opening checks out; not counted")
+    ballot, _ = roles.encrypt_vote(ctx, code, district, choices)
     if out_file is not None:
-        out_file.write_bytes(steps.ballot_json_bytes(ballot))
+        out_file.write_bytes(json_bytes(ballot.to_json()))
         out.print(f"ballot {ballot.tracker().hex()} written to {out_file}")
         return
-    receipt = box.cast(ballot)
-    out.print(f"cast: tracker {receipt.tracker.hex()} (line {receipt.line})")
+    recorded = bulletin.cast(ballot)
+    out.print(f"cast: tracker {recorded.tracker.hex()} (line {recorded.line})")
 
 
 @app.command()
 @fails_cleanly
 def cast(record: Record, ballot: Annotated[Path, typer.Argument()]) -> None:
     """Cast a ballot file made by `vote --out` (idempotent for an identical ballot)."""
-    receipt = steps.cast_file(record, ballot)
-    note = " (already cast)" if receipt.already_cast else ""
-    out.print(f"cast: tracker {receipt.tracker.hex()} (line {receipt.line}){note}")
+    bulletin = RecordBulletin(record)
+    bulletin.context()  # a record that is not open is named before the ballot file
+    value = decoded(ballot, read_json(ballot), EncryptedBallot.from_json)
+    recorded = bulletin.cast(value)
+    note = " (already cast)" if recorded.already_cast else ""
+    out.print(f"cast: tracker {recorded.tracker.hex()} (line {recorded.line}){note}")
 
 
 @app.command()
@@ -150,7 +156,7 @@ def tally(
     workers: Annotated[int, typer.Option(min=0, help="Processes; 0 = all cores.")] = 0,
 ) -> None:
     """Close voting and compute the encrypted tally of the ballots that count."""
-    t, problems = steps.compute_tally(record, workers or None)
+    t, problems = roles.close_election(RecordBulletin(record, workers or None))
     for finding in problems:
         err.print(f"left out {finding}", markup=False, highlight=False)
     out.print(f"tally of {sum(n for _, n in t.counted)} counted ballots written")
@@ -160,7 +166,7 @@ def tally(
 @fails_cleanly
 def trustee_decrypt(record: Record, share: Annotated[Path, typer.Option()]) -> None:
     """Publish this trustee's decryption shares of the tally, with proofs."""
-    dec = steps.trustee_decrypt(record, share)
+    dec = roles.trustee_decrypt(RecordBulletin(record), share)
     out.print(f"trustee {dec.trustee}: {len(dec.shares)} decryption shares published")
 
 
@@ -168,9 +174,9 @@ def trustee_decrypt(record: Record, share: Annotated[Path, typer.Option()]) -> N
 @fails_cleanly
 def results(record: Record) -> None:
     """Combine the trustees' decryptions (any t) into the result and print it."""
-    result = steps.publish_result(record)
-    ctx = steps.election_context(record)
-    out.print(result_table(ctx.manifest, result))
+    bulletin = RecordBulletin(record)
+    result = roles.publish_result(bulletin)
+    out.print(result_table(bulletin.context().manifest, result))
 
 
 @app.command()
@@ -196,7 +202,7 @@ def verify(
     )
     task = progress.add_task("ballots", total=None)
     try:
-        receipts = [VoterReceipt(read_json(p), str(p)) for p in receipt or []]
+        receipts = [Receipt.from_kept(read_json(p), str(p)) for p in receipt or []]
         with progress:
             report = verify_record(
                 record,
@@ -321,11 +327,12 @@ def monitor(
 
     import httpx
 
-    from openballot.cli.board_client import BoardClient, Monitor
+    from openballot.cli.board_client import BoardClient
     from openballot.errors import ProofError
     from openballot.jsonfields import hex_bytes, obj
     from openballot.record.files import write_json
     from openballot.record.tree_head import SignedTreeHead
+    from openballot.verify.monitor import Monitor
 
     with httpx.Client(base_url=url, timeout=30) as client:
         board = BoardClient(client, election)

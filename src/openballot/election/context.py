@@ -7,16 +7,16 @@ credential list, so a ballot or proof made for one election is worthless in any 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from openballot.crypto.encoding import Encodable, digest
 from openballot.crypto.group import Element
 from openballot.crypto.keyceremony import joint_public_key
-from openballot.crypto.trustee import TrusteePublicKey, check_public_keys
+from openballot.crypto.trustee import TrusteePublicKey, verify_public_keys
 from openballot.election.credentials import CredentialList
 from openballot.election.manifest import Manifest
-from openballot.errors import DecodeError
+from openballot.errors import DecodeError, ProtocolError
 from openballot.jsonfields import get_int, get_str, obj, only_keys
 
 __all__ = ["ceremony_context", "ElectionContext"]
@@ -29,13 +29,21 @@ def ceremony_context(manifest: Manifest, trustees: int, threshold: int) -> Encod
 
 @dataclass(frozen=True, slots=True)
 class ElectionContext:
+    """The election's fixed part and what it derives: the joint key and the fingerprint.
+
+    `credential_list` is None where only the credential list's digest is known: a voter's or
+    a trustee's machine talking to a board, which states the digest but does not serve the
+    list. Encrypting a ballot and decrypting a tally bind to the fingerprint only; checking
+    eligibility needs the list (`credentials`)."""
+
     manifest: Manifest
     manifest_digest: bytes
     threshold: int
     trustees: tuple[TrusteePublicKey, ...]
     joint_key: Element
-    credentials: CredentialList
+    credentials_digest: bytes
     fingerprint: bytes
+    credential_list: CredentialList | None = field(default=None, repr=False)
 
     @classmethod
     def create(
@@ -43,18 +51,31 @@ class ElectionContext:
         manifest: Manifest,
         threshold: int,
         trustees: Sequence[TrusteePublicKey],
-        credentials: CredentialList,
+        credentials: CredentialList | bytes,
         check: bool = True,
     ) -> ElectionContext:
-        """Derive the joint key and the fingerprint; unless `check` is off (the verifier runs
-        these checks itself to report each one), check the trustees' public keys first."""
+        """The one constructor, from the parts (as `ElectionContext.create` in the booth's
+        context.js): the manifest, the threshold, the trustees' public keys and the credential
+        list, or only its digest (64 bytes, as a board states it).
+
+        Derives the joint key and the fingerprint; unless `check` is off (the verifier runs
+        these checks itself to report each one), checks the trustees' public keys first
+        (indices 1..n, t commitments each, every proof of knowledge)."""
         ordered = tuple(sorted(trustees, key=lambda t: t.index))
         if check:
-            check_public_keys(ordered, threshold)
-            ceremony = ceremony_context(manifest, len(ordered), threshold)
-            for t in ordered:
-                t.verify(ceremony, threshold)
+            verify_public_keys(
+                ordered, threshold, ceremony_context(manifest, len(ordered), threshold)
+            )
         manifest_digest = manifest.digest()
+        if isinstance(credentials, CredentialList):
+            credential_list: CredentialList | None = credentials
+            credentials_digest = credentials.digest(manifest_digest)
+        else:
+            credential_list, credentials_digest = None, credentials
+            if len(credentials_digest) != 64:
+                raise ProtocolError(
+                    f"credentials digest: expected 64 bytes, got {len(credentials_digest)}"
+                )
         key = joint_public_key(ordered)
         fingerprint = digest(
             "election",
@@ -63,9 +84,28 @@ class ElectionContext:
             threshold,
             [[t.index, t.name, t.communication_key, list(t.commitments)] for t in ordered],
             key,
-            credentials.digest(manifest_digest),
+            credentials_digest,
         )
-        return cls(manifest, manifest_digest, threshold, ordered, key, credentials, fingerprint)
+        return cls(
+            manifest,
+            manifest_digest,
+            threshold,
+            ordered,
+            key,
+            credentials_digest,
+            fingerprint,
+            credential_list,
+        )
+
+    @property
+    def credentials(self) -> CredentialList:
+        """The public credential list (for eligibility and the summary)."""
+        if self.credential_list is None:
+            raise ProtocolError(
+                f"election {self.manifest.election_id!r}: only the digest of the credential "
+                "list is known here, not the list"
+            )
+        return self.credential_list
 
     def summary_json(self) -> dict[str, Any]:
         """election.json: values a reader can recompute, written out for people and tools."""
@@ -75,7 +115,7 @@ class ElectionContext:
             "trustees": len(self.trustees),
             "threshold": self.threshold,
             "joint_key": self.joint_key.hex(),
-            "credentials_digest": self.credentials.digest(self.manifest_digest).hex(),
+            "credentials_digest": self.credentials_digest.hex(),
             "credential_counts": self.credentials.counts(),
             "fingerprint": self.fingerprint.hex(),
         }

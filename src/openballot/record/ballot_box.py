@@ -23,11 +23,15 @@ from openballot.record.ballot_log import (
 from openballot.record.files import append_line, iter_lines
 from openballot.record.layout import RecordLayout
 
-__all__ = ["Receipt", "BallotBox"]
+__all__ = ["Recorded", "BallotBox"]
 
 
 @dataclass(frozen=True, slots=True)
-class Receipt:
+class Recorded:
+    """Where the box put a ballot: its line in ballots.jsonl. A record directory has no signed
+    tree head, so this is not a receipt (record/receipt.py); `already_cast` says the line
+    was there before."""
+
     tracker: bytes
     line: int
     already_cast: bool = False
@@ -50,24 +54,24 @@ class BallotBox:
         if self._layout.tally.exists():
             raise ProtocolError("the election is closed: the tally has been computed")
 
-    def cast(self, ballot: EncryptedBallot) -> Receipt:
+    def cast(self, ballot: EncryptedBallot) -> Recorded:
         self._check_open()
         tracker = ballot.tracker()
         try:
             self._policy.check(ballot, earlier=self._earlier.get(tracker))
         except OutOfOrder as exc:
             if exc.replay:
-                return Receipt(tracker, self._lines[tracker], already_cast=True)
+                return Recorded(tracker, self._lines[tracker], already_cast=True)
             raise
         return self._append(tracker, CastEntry(ballot))
 
-    def audit(self, ballot: EncryptedBallot, opening: BallotOpening) -> Receipt:
+    def audit(self, ballot: EncryptedBallot, opening: BallotOpening) -> Recorded:
         self._check_open()
         self._policy.check(ballot, opening, self._earlier.get(ballot.tracker()))
         return self._append(ballot.tracker(), AuditEntry(ballot, opening))
 
-    def _append(self, tracker: bytes, entry: Entry) -> Receipt:
+    def _append(self, tracker: bytes, entry: Entry) -> Recorded:
         number = append_line(self._layout.ballots, entry_line(entry))
         self._lines[tracker] = number
         self._earlier[tracker] = entry.kind
-        return Receipt(tracker, number)
+        return Recorded(tracker, number)

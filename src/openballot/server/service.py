@@ -20,6 +20,7 @@ from openballot.board.log import Appended, ElectionLog
 from openballot.board.signing import BoardKey
 from openballot.board.store import BoardStorageError, BoardStore, DuplicateEntry, StoredEntry
 from openballot.crypto.complaint import Complaint
+from openballot.crypto.encoding import Encodable
 from openballot.crypto.share_encryption import EncryptedShare
 from openballot.crypto.trustee import TrusteePublicKey
 from openballot.election.acceptance import AcceptancePolicy, BallotKind, OutOfOrder
@@ -53,13 +54,14 @@ from openballot.record.board_entries import (
     TrusteeKeyEntry,
     parse_leaf,
 )
+from openballot.record.receipt import Receipt
 from openballot.verify.ballot_pass import check_ballot_lines
 
 __all__ = [
     "Forbidden",
     "NotFound",
     "Conflict",
-    "Receipt",
+    "CastAnswer",
     "ElectionService",
     "Board",
 ]
@@ -78,20 +80,22 @@ class Conflict(ProtocolError):
 
 
 @dataclass(frozen=True, slots=True)
-class Receipt:
+class CastAnswer:
+    """The board's answer to a cast or an audit: the voter's receipt, plus `already_cast`
+    (this exact ballot was on the board before), a detail of the HTTP answer."""
+
     tracker: bytes
     appended: Appended
     already_cast: bool = False
 
+    @property
+    def receipt(self) -> Receipt:
+        a = self.appended
+        proof = tuple(a.inclusion_proof)
+        return Receipt(self.tracker, a.entry.seq, a.entry.data, a.tree_head, proof)
+
     def to_json(self) -> dict[str, Any]:
-        return {
-            "tracker": self.tracker.hex(),
-            "index": self.appended.entry.seq,
-            "entry": self.appended.entry.data.decode(),
-            "tree_head": self.appended.tree_head.to_json(),
-            "inclusion_proof": [h.hex() for h in self.appended.inclusion_proof],
-            "already_cast": self.already_cast,
-        }
+        return {**self.receipt.to_json(), "already_cast": self.already_cast}
 
 
 def _token_hash(token: str) -> bytes:
@@ -129,7 +133,7 @@ class ElectionService:
             return "open"
         return "setup"
 
-    def ceremony(self) -> Any:
+    def ceremony(self) -> Encodable:
         return ceremony_context(self.manifest, self.trustees, self.threshold)
 
     # --- authorisation -----------------------------------------------------------------
@@ -168,7 +172,11 @@ class ElectionService:
                 if self.credentials is None:
                     raise self._out_of_place(leaf, "before the credential list")
                 self.ctx = ElectionContext.create(
-                    self.manifest, self.threshold, list(self.keys.values()), self.credentials, False
+                    self.manifest,
+                    self.threshold,
+                    list(self.keys.values()),
+                    self.credentials,
+                    check=False,
                 )
             case TallyEntry():
                 self.tally = Tally.from_json(leaf.tally, self._opened(leaf))
@@ -324,14 +332,14 @@ class ElectionService:
             raise Conflict(str(exc)) from None  # acceptable in general, not on this board
         return None
 
-    def cast(self, value: Any) -> Receipt:
+    def cast(self, value: Any) -> CastAnswer:
         body = obj(value, "body")
         only_keys(body, {"ballot"}, "body")
         ballot = EncryptedBallot.from_json(get(body, "ballot", "body"), "ballot")
         tracker = ballot.tracker()
         existing = self._check_ballot(ballot)
         if existing is not None:
-            return Receipt(tracker, self.log.receipt_for(existing), already_cast=True)
+            return CastAnswer(tracker, self.log.receipt_for(existing), already_cast=True)
         with self.log.lock:
             self._open_ctx()
             try:
@@ -344,10 +352,10 @@ class ElectionService:
                     raise BoardStorageError(
                         "the board's position was taken by another writer"
                     ) from None
-                return Receipt(tracker, self.log.receipt_for(existing), already_cast=True)
-        return Receipt(tracker, appended)
+                return CastAnswer(tracker, self.log.receipt_for(existing), already_cast=True)
+        return CastAnswer(tracker, appended)
 
-    def audit(self, value: Any) -> Receipt:
+    def audit(self, value: Any) -> CastAnswer:
         body = obj(value, "body")
         only_keys(body, {"ballot", "opening"}, "body")
         ballot = EncryptedBallot.from_json(get(body, "ballot", "body"), "ballot")
@@ -363,7 +371,7 @@ class ElectionService:
                 # Raced with the same ballot: refused as if it had come second.
                 self._check_order(tracker, BallotKind.AUDIT)
                 raise
-        return Receipt(tracker, appended)
+        return CastAnswer(tracker, appended)
 
     def ballot_lines(self) -> Iterator[tuple[int, bytes]]:
         """The ballot log as ballots.jsonl would hold it: (line number, line)."""

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
 from openballot.errors import DecodeError, OpenBallotError, RecordError
-from openballot.jsonfields import get_str, hex_bytes, loads, obj
-from openballot.record.ballot_log import parse_unverified_entry
+from openballot.jsonfields import loads
 from openballot.record.files import iter_lines, read_json
 from openballot.record.from_board import BoardInfo, record_files
 from openballot.record.layout import RecordLayout
 from openballot.record.leaf import Place
-from openballot.record.merkle import MerkleRoot, leaf_hash, verify_inclusion
+from openballot.record.merkle import MerkleRoot, leaf_hash
+from openballot.record.receipt import Receipt
 from openballot.record.tree_head import SignedTreeHead
 from openballot.verify.checks import Check
 from openballot.verify.findings import Report
@@ -27,34 +26,9 @@ from openballot.verify.findings import Report
 __all__ = ["VoterReceipt", "check_board"]
 
 
-class VoterReceipt:
-    """What a voter kept: tracker, leaf index, the entry, a signed tree head, a proof."""
-
-    def __init__(self, value: Any, where: str) -> None:
-        o = obj(value, where)
-        if "receipt" in o and "tracker" not in o:
-            # The booth's download wraps the receipt with the election and the time.
-            o = obj(o["receipt"], f"{where}.receipt")
-        self.where = where
-        self.tracker = hex_bytes(o.get("tracker"), 32, f"{where}.tracker")
-        index = o.get("index")
-        if not isinstance(index, int) or isinstance(index, bool) or index < 0:
-            raise DecodeError(f"{where}.index: expected a leaf index")
-        self.index = index
-        self.entry = get_str(o, "entry", where).encode()
-        self.tree_head = SignedTreeHead.from_json(o.get("tree_head"), f"{where}.tree_head")
-        proof = o.get("inclusion_proof")
-        if not isinstance(proof, list):
-            raise DecodeError(f"{where}.inclusion_proof: expected a list of hashes")
-        self.proof = [
-            hex_bytes(h, 32, f"{where}.inclusion_proof[{i}]") for i, h in enumerate(proof)
-        ]
-        try:
-            entry = parse_unverified_entry(self.entry, f"{where}.entry")
-        except DecodeError as exc:
-            raise DecodeError(f"{where}.entry: not a ballot entry ({exc})") from None
-        if entry.ballot.tracker() != self.tracker:
-            raise DecodeError(f"{where}: the entry is not the ballot with this tracker")
+#: A receipt as a voter kept it (the board's answer or the booth's download), named by where it
+#: came from: `VoterReceipt(value, "mine.json")`.
+VoterReceipt = Receipt.from_kept
 
 
 def _heads(layout: RecordLayout, report: Report) -> Iterator[SignedTreeHead]:
@@ -76,7 +50,7 @@ def _heads(layout: RecordLayout, report: Report) -> Iterator[SignedTreeHead]:
         yield head
 
 
-def check_board(root: Path, report: Report, receipts: Sequence[VoterReceipt] = ()) -> None:
+def check_board(root: Path, report: Report, receipts: Sequence[Receipt] = ()) -> None:
     layout = RecordLayout(root)
     board_file = layout.board
     board_name = layout.name(board_file)
@@ -95,7 +69,7 @@ def check_board(root: Path, report: Report, receipts: Sequence[VoterReceipt] = (
     election_id, board_key = info.election_id, info.board_key
     heads = _heads(layout, report)
     head = next(heads, None)
-    by_size: dict[int, list[VoterReceipt]] = {}
+    by_size: dict[int, list[Receipt]] = {}
     mine = []
     for r in receipts:
         if r.tree_head.election_id != election_id:
@@ -180,12 +154,11 @@ def _check_head(
 
 
 def _check_receipt(
-    r: VoterReceipt, board_key: bytes, root: bytes, leaf_hashes: dict[int, bytes], report: Report
+    r: Receipt, board_key: bytes, root: bytes, leaf_hashes: dict[int, bytes], report: Report
 ) -> None:
     where = f"{r.where} (ballot {r.tracker.hex()[:16]})"
     try:
-        r.tree_head.verify(board_key)
-        verify_inclusion(leaf_hash(r.entry), r.index, r.tree_head.size, r.proof, r.tree_head.root)
+        r.verify_signed(board_key)
     except OpenBallotError as exc:
         report.add(Check.BOARD_RECEIPT, where, f"the receipt itself does not check out: {exc}")
         return

@@ -27,8 +27,9 @@ from openballot.errors import DecodeError, OpenBallotError, RecordError
 from openballot.jsonfields import get_int, obj
 from openballot.record.files import read_json
 from openballot.record.layout import RecordLayout, decoded
+from openballot.record.receipt import Receipt
 from openballot.verify.ballot_pass import check_ballot_log
-from openballot.verify.board_check import VoterReceipt, check_board
+from openballot.verify.board_check import check_board
 from openballot.verify.checks import Check
 from openballot.verify.findings import Report
 
@@ -141,7 +142,7 @@ def verify_record(
     workers: int | None = None,
     on_start: Callable[[int], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
-    receipts: Sequence[VoterReceipt] = (),
+    receipts: Sequence[Receipt] = (),
 ) -> Report:
     """Verify the record at `root`. `on_start(total_lines)` and `on_progress(lines)` let a
     caller draw a progress bar; nothing here prints."""

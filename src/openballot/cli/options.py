@@ -1,0 +1,33 @@
+"""Reading the command line's repeated options, the same for the record and board commands."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from openballot.errors import DecodeError
+
+__all__ = ["parse_choices", "parse_voter_counts"]
+
+
+def parse_voter_counts(items: Sequence[str]) -> dict[str, int]:
+    """``DISTRICT=COUNT`` items, each district once."""
+    counts: dict[str, int] = {}
+    for item in items:
+        d, _, n = item.partition("=")
+        if not n.isdigit():
+            raise DecodeError(f"--voters {item!r}: expected DISTRICT=COUNT")
+        if d in counts:
+            raise DecodeError(f"--voters: district {d!r} is given twice")
+        counts[d] = int(n)
+    return counts
+
+
+def parse_choices(items: Sequence[str]) -> dict[str, list[str]]:
+    """``contest=opt1,opt2`` items; ``contest=`` is a blank vote in that contest."""
+    choices: dict[str, list[str]] = {}
+    for item in items:
+        contest, sep, options = item.partition("=")
+        if not sep or not contest:
+            raise DecodeError(f"choice {item!r}: expected CONTEST=OPTION[,OPTION...]")
+        choices[contest] = [o for o in options.split(",") if o]
+    return choices
