@@ -73,12 +73,12 @@ def _address(url: str) -> str:
 
 
 def _wrap(text: str, width: int) -> list[str]:
-    """Lines of at most `width` characters, broken after a '/', '?' or '&' where one is near
-    the end of a line (an address has no spaces; a long election id has no break at all)."""
+    """Lines of at most `width` characters, broken after the last '/', '?' or '&' that fits,
+    else anywhere (an address has no spaces; a long election id has no break at all)."""
     lines = []
     while len(text) > width:
-        cut = max(text.rfind(c, 0, width) for c in "/?&") + 1
-        cut = cut if cut > width // 2 else width
+        after_scheme = text.find("://") + 3  # never "https://" alone on a line
+        cut = max(text.rfind(c, after_scheme, width) for c in "/?&") + 1 or width
         lines.append(text[:cut])
         text = text[cut:]
     return [*lines, text]
