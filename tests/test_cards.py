@@ -12,9 +12,10 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -44,7 +45,7 @@ def fixed_code(body: str) -> str:
 
 
 def card(language: str, serial: str = "PA26-0000001", **changes: object) -> VotingCard:
-    fields: dict[str, object] = {
+    fields: dict[str, Any] = {
         "serial": serial,
         "language": language,
         "election_title": TITLES[language],
@@ -54,7 +55,7 @@ def card(language: str, serial: str = "PA26-0000001", **changes: object) -> Voti
         "fingerprint_hex": FINGERPRINT,
         **changes,
     }
-    return VotingCard(**fields)  # type: ignore[arg-type]
+    return VotingCard(**fields)
 
 
 def run(*args: str) -> str:
@@ -62,7 +63,9 @@ def run(*args: str) -> str:
 
 
 def pages(pdf: Path) -> int:
-    return int(re.search(r"^Pages:\s+(\d+)$", run("pdfinfo", str(pdf)), re.M)[1])  # type: ignore[index]
+    found = re.search(r"^Pages:\s+(\d+)$", run("pdfinfo", str(pdf)), re.M)
+    assert found, "pdfinfo gave no page count"
+    return int(found[1])
 
 
 def page_text(pdf: Path, page: int) -> str:
@@ -209,9 +212,9 @@ def test_chunks_are_joined_in_order(tmp_path: Path) -> None:
         lambda code: "".join(f"%{ord(c):02X}" for c in code),
     ],
 )
-def test_a_card_whose_address_holds_its_code_is_refused(spelling: object) -> None:
+def test_a_card_whose_address_holds_its_code_is_refused(spelling: Callable[[str], str]) -> None:
     code = new_code()
-    spelled = spelling(code)  # type: ignore[operator]
+    spelled = spelling(code)
     for url in [
         f"{BOOTH}&code={spelled}",
         BOOTH.replace("election=parliament-2026", f"election={spelled}"),
@@ -241,7 +244,7 @@ def test_a_card_whose_address_holds_its_code_is_refused(spelling: object) -> Non
         ({"booth_url": BOOTH.replace("parliament-2026", "Parliament")}, "not an election id"),
     ],
 )
-def test_a_card_is_checked_when_built(changes: dict[str, object], message: str) -> None:
+def test_a_card_is_checked_when_built(changes: dict[str, Any], message: str) -> None:
     good = card("en", code=CODE)
     with pytest.raises(ProtocolError, match=message):
         replace(good, **changes)
