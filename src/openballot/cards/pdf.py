@@ -41,11 +41,15 @@ CHUNK = 250
 CHUNKS_PER_WORKER = 4
 
 
-def _qpdf(*args: str) -> str:
+def _qpdf_path() -> str:
     qpdf = shutil.which("qpdf")
     if qpdf is None:
         raise RenderError("voting cards need qpdf to join pages (Debian: qpdf)")
-    done = subprocess.run([qpdf, *args], capture_output=True, text=True, check=False)
+    return qpdf
+
+
+def _qpdf(*args: str) -> str:
+    done = subprocess.run([_qpdf_path(), *args], capture_output=True, text=True, check=False)
     # --warning-exit-0 turns qpdf's 3 ("succeeded with warnings") into 0.
     if done.returncode != 0:
         raise RenderError(f"qpdf failed ({done.returncode}): {done.stderr.strip()[:500]}")
@@ -132,6 +136,7 @@ def write_cards(
     if chunk < 1:
         raise ValueError("chunk must be at least 1")
     workers = workers or os.cpu_count() or 1
+    _qpdf_path()  # before any work: a missing tool is found now, not after the layout
     out = Path(out)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     os.close(fd)
