@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Debian packages the tests need, installed only when missing: libsodium (the group),
-# chromium and fonts (the booth's end-to-end test), PostgreSQL (the storage tests), and
-# Node.js with npm (the booth's build) when the machine has none.
+# chromium and fonts (the booth's end-to-end test), PostgreSQL (the storage tests),
+# Node.js with npm (the booth's build) when the machine has none, and the voting cards' tools.
 set -euo pipefail
 need=()
 python3 -c 'import ctypes.util,sys; sys.exit(0 if ctypes.util.find_library("sodium") else 1)' ||
@@ -9,6 +9,13 @@ python3 -c 'import ctypes.util,sys; sys.exit(0 if ctypes.util.find_library("sodi
 [ -x /usr/bin/chromium ] || need+=(chromium fonts-noto-core fonts-dejavu-core)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 command -v npm >/dev/null || need+=(nodejs npm)
+# The voting cards: qpdf joins their pages, Noto and DejaVu are their fonts; the tests read
+# them back with poppler (pdftoppm, pdftotext) and zbar (the QR code).
+command -v qpdf >/dev/null || need+=(qpdf)
+[ -f /usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf ] || need+=(fonts-noto-core)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf ] || need+=(fonts-dejavu-core)
+command -v pdftoppm >/dev/null || need+=(poppler-utils)
+command -v zbarimg >/dev/null || need+=(zbar-tools)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing Debian packages: ${need[*]}" >&2
   if [ "$(id -u)" != 0 ]; then
