@@ -1,0 +1,212 @@
+"""How `openballot serve` runs uvicorn, so that idle and slow clients cannot exhaust it.
+
+uvicorn 0.54 arms one timer only: keep-alive, for 5 s after a response. A connection that
+sends nothing, or trickles its headers or its body a byte at a time, is never closed
+(measured on loopback: 1,000 such connections stayed open for as long as they were held).
+With 256 file descriptors the board then stopped accepting, and asyncio logged one traceback
+per failed accept(): 22 MB of log in 12 s. This module adds what uvicorn lacks:
+
+- a deadline to read a request's headers (from the connection's first byte, or from the end
+  of the previous response) and one to read its body, after which the connection is dropped;
+- a bound on open connections, kept below the process's file-descriptor limit, beyond which
+  new connections are closed at once (a slot frees as the deadlines expire);
+- at most one log line per kind of warning every 10 s, with the count of those left out.
+
+In production the board runs behind nginx (deploy/nginx/openballot.conf, docs/deployment.md),
+which enforces the same limits per client address before a request reaches Python; these
+limits are the second line, and what protects the board when it runs alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import resource
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import h11
+import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+__all__ = ["ServingLimits", "GuardedH11Protocol", "RateLimitedLog", "serve_app"]
+
+# File descriptors kept for the database, the board key, logs and the listening socket.
+_RESERVED_FDS = 64
+
+
+@dataclass(frozen=True)
+class ServingLimits:
+    """The limits of one running server (docs/deployment.md gives each value's reason)."""
+
+    header_timeout: float = 10.0  # s to receive a request's headers, idle time included
+    body_timeout: float = 30.0  # s to receive a request's body once its headers are in
+    keep_alive_timeout: int = 5  # s an idle keep-alive connection stays open after a response
+    max_connections: int = 1024  # open connections at once (lowered to fit the fd limit)
+    max_header_bytes: int = 16 * 1024  # one request's headers (h11's incomplete-event limit)
+    backlog: int = 1024  # connections the kernel queues before accept()
+
+    def __post_init__(self) -> None:
+        for name in ("header_timeout", "body_timeout"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"ServingLimits.{name}: must be > 0, got {getattr(self, name)}")
+        for name in ("keep_alive_timeout", "max_connections", "max_header_bytes", "backlog"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"ServingLimits.{name}: must be >= 1, got {getattr(self, name)}")
+
+
+class GuardedH11Protocol(H11Protocol):
+    """uvicorn's h11 protocol with a read deadline per request phase and a connection cap.
+
+    The phase is read from h11's own state after every event: "headers" while the client has
+    not finished a request line and headers, "body" while it sends a body (also after an early
+    answer such as 413 or 404, when the rest of the body is still coming), none while the
+    application runs. Each phase change re-arms one timer; uvicorn's keep-alive timer is left
+    as it is."""
+
+    limits: ClassVar[ServingLimits] = ServingLimits()
+
+    _deadline: asyncio.TimerHandle | None = None
+    _phase: str | None = None
+    _refused = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        if len(self.connections) >= self.limits.max_connections:
+            # Over the cap: close before uvicorn counts it; the client sees a reset.
+            self._refused = True
+            logging.getLogger("uvicorn.error").warning(
+                "connection refused: the limit of open connections is reached"
+            )
+            transport.abort()
+            return
+        super().connection_made(transport)  # type: ignore[arg-type]
+        self._watch()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._refused:
+            return
+        self._disarm()
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        self._watch()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        self._watch()
+
+    def timeout_keep_alive_handler(self) -> None:
+        super().timeout_keep_alive_handler()
+        # close() waits for the write buffer to drain, which a client that never reads
+        # would hold forever: drop such a connection instead.
+        if self.transport.get_write_buffer_size() > 0:
+            self.transport.abort()
+
+    def _watch(self) -> None:
+        if self.transport.is_closing():
+            self._disarm()
+            return
+        theirs = self.conn.their_state
+        if theirs is h11.IDLE and self.conn.our_state is h11.IDLE:
+            phase: str | None = "headers"
+        elif theirs is h11.SEND_BODY:
+            phase = "body"
+        else:
+            phase = None
+        if phase == self._phase:
+            return
+        self._disarm()
+        self._phase = phase
+        if phase is not None:
+            seconds = self.limits.header_timeout if phase == "headers" else self.limits.body_timeout
+            self._deadline = self.loop.call_later(seconds, self._expire)
+
+    def _disarm(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+        self._phase = None
+
+    def _expire(self) -> None:
+        # A client that did not send its request in time gets no answer (as nginx does).
+        self._deadline = None
+        self.transport.abort()
+
+
+class RateLimitedLog(logging.Filter):
+    """Lets one record of each message template through every `interval` seconds, and says
+    how many were left out. A hostile client can make uvicorn and asyncio warn once per
+    connection or request; this keeps the log readable and its size bounded."""
+
+    def __init__(self, interval: float = 10.0) -> None:
+        super().__init__()
+        self.interval = interval
+        self._last: dict[str, float] = {}
+        self._dropped: dict[str, int] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        key = f"{record.name}:{record.msg}"
+        now = time.monotonic()
+        last = self._last.get(key)
+        if last is not None and now - last < self.interval:
+            self._dropped[key] = self._dropped.get(key, 0) + 1
+            return False
+        self._last[key] = now
+        dropped = self._dropped.pop(key, 0)
+        if dropped:
+            record.msg = f"{record.msg} ({dropped} more like this in the last {now - last:.0f} s)"
+        return True
+
+
+def _fit_to_fd_limit(limits: ServingLimits) -> int:
+    """Raise the soft file-descriptor limit to the hard one, and return the connection cap
+    that fits under it with room for the database and the logs."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = limits.max_connections + _RESERVED_FDS
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        target = wanted if hard == resource.RLIM_INFINITY else min(hard, wanted)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError):
+            pass
+    if soft == resource.RLIM_INFINITY:
+        return limits.max_connections
+    return max(1, min(limits.max_connections, soft - _RESERVED_FDS))
+
+
+def serve_app(app: FastAPI, host: str, port: int, limits: ServingLimits) -> None:
+    """Run `app` on host:port under `limits` until stopped (uvicorn's own signal handling)."""
+    cap = _fit_to_fd_limit(limits)
+    fitted = ServingLimits(
+        header_timeout=limits.header_timeout,
+        body_timeout=limits.body_timeout,
+        keep_alive_timeout=limits.keep_alive_timeout,
+        max_connections=cap,
+        max_header_bytes=limits.max_header_bytes,
+        backlog=limits.backlog,
+    )
+    protocol: Any = type("OpenBallotH11Protocol", (GuardedH11Protocol,), {"limits": fitted})
+    config = uvicorn.Config(  # configures uvicorn's loggers, which the filter then joins
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        http=protocol,
+        # uvicorn's limit_concurrency is left unset: it counts open connections too, so idle
+        # ones would turn honest requests into 503s. The cap at accept bounds connections,
+        # and so requests in flight (one at a time per connection).
+        timeout_keep_alive=limits.keep_alive_timeout,
+        backlog=limits.backlog,
+        h11_max_incomplete_event_size=limits.max_header_bytes,
+    )
+    server = uvicorn.Server(config)
+    flood_guard = RateLimitedLog()
+    for name in ("uvicorn.error", "asyncio"):
+        logging.getLogger(name).addFilter(flood_guard)
+    server.run()
