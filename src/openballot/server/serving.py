@@ -74,7 +74,7 @@ class GuardedH11Protocol(H11Protocol):
     _phase: str | None = None
     _refused = False
 
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         if len(self.connections) >= self.limits.max_connections:
             # Over the cap: close before uvicorn counts it; the client sees a reset.
             self._refused = True
@@ -83,7 +83,7 @@ class GuardedH11Protocol(H11Protocol):
             )
             transport.abort()
             return
-        super().connection_made(transport)  # type: ignore[arg-type]
+        super().connection_made(transport)
         self._watch()
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -158,7 +158,7 @@ class RateLimitedLog(logging.Filter):
             return False
         self._last[key] = now
         dropped = self._dropped.pop(key, 0)
-        if dropped:
+        if dropped and last is not None:
             record.msg = f"{record.msg} ({dropped} more like this in the last {now - last:.0f} s)"
         return True
 
