@@ -29,7 +29,8 @@ from typing import Any
 import httpx
 import pytest
 
-pytestmark = pytest.mark.slow
+from openballot.errors import OpenBallotError
+from openballot.server.serving import RateLimitedLog, ServingLimits
 
 HOSTILE = 1000
 HEADER_TIMEOUT = 2.0  # seconds, for the test; production values are in docs/deployment.md
@@ -79,14 +80,24 @@ class Served:
         return sum(p.stat().st_size for p in self.logs if p.exists())
 
 
-def start_board(tmp: Path, port: int, token: str) -> tuple[subprocess.Popen[bytes], Path]:
+def start_board(
+    tmp: Path, port: int, token: str, descriptors: int | None = None
+) -> tuple[subprocess.Popen[bytes], Path]:
+    """`openballot serve` in a process of its own (with at most `descriptors` open files)."""
     log = tmp / "board.log"
     env = {**os.environ, "OPENBALLOT_ADMIN_TOKEN": token}
     cmd = [sys.executable, "-m", "openballot.cli.main", "serve", "--data", str(tmp / "data")]
     cmd += ["--port", str(port), "--header-timeout", str(HEADER_TIMEOUT)]
     cmd += ["--body-timeout", str(BODY_TIMEOUT), "--max-connections", "2048"]
+
+    def limit() -> None:
+        if descriptors is not None:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (descriptors, descriptors))
+
     with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
+        proc = subprocess.Popen(
+            cmd, stdout=out, stderr=subprocess.STDOUT, env=env, preexec_fn=limit
+        )
     return proc, log
 
 
@@ -333,13 +344,95 @@ def run_attack(served: Served, ceremony: Any, kit: Any) -> None:
         asyncio.run(attack(served, ceremony, election, kit))
 
 
+@pytest.mark.slow
 def test_board_alone_survives_idle_and_slow_connections(
     board_alone: Served, ceremony: Any, kit: Any
 ) -> None:
     run_attack(board_alone, ceremony, kit)
 
 
+@pytest.mark.slow
 def test_board_behind_nginx_survives_idle_and_slow_connections(
     board_behind_nginx: Served, ceremony: Any, kit: Any
 ) -> None:
     run_attack(board_behind_nginx, ceremony, kit)
+
+
+async def exhaust(served: Served, ceremony: Any, election: Any, kit: Any) -> None:
+    stop_ = asyncio.Event()
+    tally = Counts()
+    before = served.log_bytes()
+    tasks = []
+    for i in range(HOSTILE):
+        kind = ("idle", "head", "body")[i % 3]
+        tasks.append(asyncio.create_task(hostile(kind, i, served, stop_, tally)))
+        if i % 50 == 49:
+            await asyncio.sleep(0.02)
+    # The connections it could hold go when their deadlines run out; then it answers again.
+    await asyncio.sleep(BODY_TIMEOUT + 1.5)
+    took = await asyncio.get_running_loop().run_in_executor(
+        None, honest, served, ceremony, election, kit
+    )
+    stop_.set()
+    await asyncio.wait_for(asyncio.gather(*tasks), 30)
+    logged = served.log_bytes() - before
+    print(f"\n256 descriptors: opened {tally.opened}, refused {tally.refused}")
+    print(f"honest requests after the deadlines took {took}; log bytes: {logged}")
+    for what, seconds in took.items():
+        assert seconds < HONEST_WITHIN, f"{what} took {seconds:.2f} s"
+    assert logged < LOG_LIMIT, f"{logged} bytes of log during the attack"
+
+
+@pytest.mark.slow
+def test_board_with_256_descriptors_logs_little_and_recovers(
+    tmp_path: Path, ceremony: Any, kit: Any
+) -> None:
+    """The outside test's case: 256 descriptors and 1,000 connections had made the board
+    unreachable and written 26 MB of log in 6 s."""
+    port = free_port()
+    proc, log = start_board(tmp_path, port, kit.ADMIN_TOKEN, descriptors=256)
+    served = Served(f"http://127.0.0.1:{port}", "127.0.0.1", port, None, [log], [proc])
+    try:
+        wait_until_up(served.url)
+        raise_fd_limit(4 * HOSTILE)
+        with httpx.Client(base_url=served.url, timeout=30) as client:
+            election = kit.ElectionOnBoard(client=client, ceremony=ceremony).setup()
+            asyncio.run(exhaust(served, ceremony, election, kit))
+    finally:
+        stop(served.procs)
+
+
+def test_log_guard_lets_one_warning_a_kind_through_and_counts_the_rest() -> None:
+    import io
+    import logging
+
+    stream = io.StringIO()
+    logger = logging.getLogger("uvicorn.error.test-hostile")
+    handler = logging.StreamHandler(stream)
+    logger.addHandler(handler)
+    guard = RateLimitedLog(interval=0.2)
+    logger.addFilter(guard)
+    try:
+        for _ in range(10_000):
+            logger.warning("Invalid HTTP request received.")
+        logger.warning("connection refused: the limit of open connections is reached")
+        logger.error("Exception in ASGI application")
+        logger.error("Exception in ASGI application")
+        time.sleep(0.25)
+        logger.warning("Invalid HTTP request received.")
+    finally:
+        logger.removeFilter(guard)
+        logger.removeHandler(handler)
+    assert stream.getvalue().splitlines() == [
+        "Invalid HTTP request received.",
+        "connection refused: the limit of open connections is reached",
+        "Exception in ASGI application",
+        "Exception in ASGI application",
+        "Invalid HTTP request received. (9999 more like this in the last 0 s)",
+    ]
+
+
+@pytest.mark.parametrize("field", ["header_timeout", "body_timeout", "max_connections"])
+def test_serving_limits_refuse_zero(field: str) -> None:
+    with pytest.raises(OpenBallotError, match=f"ServingLimits.{field}: must be"):
+        ServingLimits(**{field: 0})

@@ -30,6 +30,8 @@ import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from openballot.errors import OpenBallotError
+
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
@@ -53,10 +55,12 @@ class ServingLimits:
     def __post_init__(self) -> None:
         for name in ("header_timeout", "body_timeout"):
             if not getattr(self, name) > 0:
-                raise ValueError(f"ServingLimits.{name}: must be > 0, got {getattr(self, name)}")
+                got = getattr(self, name)
+                raise OpenBallotError(f"ServingLimits.{name}: must be > 0, got {got}")
         for name in ("keep_alive_timeout", "max_connections", "max_header_bytes", "backlog"):
             if getattr(self, name) < 1:
-                raise ValueError(f"ServingLimits.{name}: must be >= 1, got {getattr(self, name)}")
+                got = getattr(self, name)
+                raise OpenBallotError(f"ServingLimits.{name}: must be >= 1, got {got}")
 
 
 class GuardedH11Protocol(H11Protocol):
@@ -139,9 +143,10 @@ class GuardedH11Protocol(H11Protocol):
 
 
 class RateLimitedLog(logging.Filter):
-    """Lets one record of each message template through every `interval` seconds, and says
-    how many were left out. A hostile client can make uvicorn and asyncio warn once per
-    connection or request; this keeps the log readable and its size bounded."""
+    """Lets one record of each message (its first line) through every `interval` seconds,
+    and says how many were left out. A hostile client can make uvicorn warn, and asyncio
+    log a traceback, once per connection or request; this keeps the log readable and its
+    size bounded. uvicorn's errors (an exception in the application) all go through."""
 
     def __init__(self, interval: float = 10.0) -> None:
         super().__init__()
@@ -150,7 +155,10 @@ class RateLimitedLog(logging.Filter):
         self._dropped: dict[str, int] = {}
 
     def filter(self, record: logging.LogRecord) -> bool:
-        key = f"{record.name}:{record.msg}"
+        if record.name.startswith("uvicorn") and record.levelno > logging.WARNING:
+            return True  # an exception in the application is a bug to see, every time
+        # asyncio puts the socket or transport on the lines after the first: not in the key
+        key = f"{record.name}:{str(record.msg).partition(chr(10))[0]}"
         now = time.monotonic()
         last = self._last.get(key)
         if last is not None and now - last < self.interval:
