@@ -436,3 +436,28 @@ def test_log_guard_lets_one_warning_a_kind_through_and_counts_the_rest() -> None
 def test_serving_limits_refuse_zero(field: str) -> None:
     with pytest.raises(OpenBallotError, match=f"ServingLimits.{field}: must be"):
         ServingLimits(**{field: 0})
+
+
+@pytest.mark.slow
+def test_board_alone_keeps_a_body_that_arrives_slowly_but_steadily(board_alone: Served) -> None:
+    """The body deadline is a minimum rate, not a total: 24 kB at ~3 kB/s takes twice the
+    body timeout, and is still read to the end (a credential list may take minutes)."""
+    size, chunk, pause = 24_000, 400, 0.12  # 3.3 kB/s, above 1 kB/s over each 3 s window
+    head = (
+        # No election "e": the board answers 404 at once, and reads the body to the end to
+        # keep the connection (a closing answer would end the test early).
+        "POST /api/elections/e/ballots HTTP/1.1\r\nHost: x\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {size}\r\n\r\n"
+    )
+    start = time.monotonic()
+    with socket.create_connection((board_alone.host, board_alone.port), timeout=10) as s:
+        s.sendall(head.encode())
+        for _ in range(size // chunk):
+            s.sendall(b" " * chunk)
+            time.sleep(pause)
+        took = time.monotonic() - start
+        answer = b""
+        while chunk_ := s.recv(65536):
+            answer += chunk_
+    assert took > 2 * BODY_TIMEOUT
+    assert answer.startswith(b"HTTP/1.1 4"), answer[:200]

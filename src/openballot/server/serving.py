@@ -6,8 +6,10 @@ sends nothing, or trickles its headers or its body a byte at a time, is never cl
 With 256 file descriptors the board then stopped accepting, and asyncio logged one traceback
 per failed accept(): 22 MB of log in 12 s. This module adds what uvicorn lacks:
 
-- a deadline to read a request's headers (from the connection's first byte, or from the end
-  of the previous response) and one to read its body, after which the connection is dropped;
+- a deadline to read a request's headers (from the connection's opening, or from the end of
+  the previous response), and a minimum rate for its body (a window of `body_timeout`
+  seconds, re-armed only when the body advanced by `min_body_rate` bytes a second in it, as
+  ASP.NET Kestrel's MinRequestBodyDataRate does), after which the connection is dropped;
 - a bound on open connections, kept below the process's file-descriptor limit, beyond which
   new connections are closed at once (a slot frees as the deadlines expire);
 - at most one log line per kind of warning every 10 s, with the count of those left out.
@@ -46,7 +48,8 @@ class ServingLimits:
     """The limits of one running server (docs/deployment.md gives each value's reason)."""
 
     header_timeout: float = 10.0  # s to receive a request's headers, idle time included
-    body_timeout: float = 30.0  # s to receive a request's body once its headers are in
+    body_timeout: float = 30.0  # s in which a body must make progress (see min_body_rate)
+    min_body_rate: int = 1024  # bytes/s a body must average over each body_timeout window
     keep_alive_timeout: int = 5  # s an idle keep-alive connection stays open after a response
     max_connections: int = 1024  # open connections at once (lowered to fit the fd limit)
     max_header_bytes: int = 16 * 1024  # one request's headers (h11's incomplete-event limit)
@@ -57,7 +60,8 @@ class ServingLimits:
             if not getattr(self, name) > 0:
                 got = getattr(self, name)
                 raise OpenBallotError(f"ServingLimits.{name}: must be > 0, got {got}")
-        for name in ("keep_alive_timeout", "max_connections", "max_header_bytes", "backlog"):
+        counts = ("min_body_rate", "keep_alive_timeout", "max_connections", "max_header_bytes")
+        for name in (*counts, "backlog"):
             if getattr(self, name) < 1:
                 got = getattr(self, name)
                 raise OpenBallotError(f"ServingLimits.{name}: must be >= 1, got {got}")
@@ -69,13 +73,15 @@ class GuardedH11Protocol(H11Protocol):
     The phase is read from h11's own state after every event: "headers" while the client has
     not finished a request line and headers, "body" while it sends a body (also after an early
     answer such as 413 or 404, when the rest of the body is still coming), none while the
-    application runs. Each phase change re-arms one timer; uvicorn's keep-alive timer is left
+    application runs. Each phase change re-arms one timer, and so does enough progress of a
+    body (a credential list may rightly take minutes); uvicorn's keep-alive timer is left
     as it is."""
 
     limits: ClassVar[ServingLimits] = ServingLimits()
 
     _deadline: asyncio.TimerHandle | None = None
     _phase: str | None = None
+    _window_bytes = 0  # body bytes received since the body deadline was armed
     _refused = False
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
@@ -97,6 +103,8 @@ class GuardedH11Protocol(H11Protocol):
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
+        if self._phase == "body":
+            self._window_bytes += len(data)
         super().data_received(data)
         self._watch()
 
@@ -122,7 +130,8 @@ class GuardedH11Protocol(H11Protocol):
             phase = "body"
         else:
             phase = None
-        if phase == self._phase:
+        progressed = self._window_bytes >= self.limits.min_body_rate * self.limits.body_timeout
+        if phase == self._phase and not (phase == "body" and progressed):
             return
         self._disarm()
         self._phase = phase
@@ -135,10 +144,17 @@ class GuardedH11Protocol(H11Protocol):
             self._deadline.cancel()
             self._deadline = None
         self._phase = None
+        self._window_bytes = 0
 
     def _expire(self) -> None:
-        # A client that did not send its request in time gets no answer (as nginx does).
         self._deadline = None
+        if self._phase == "body" and self.flow.read_paused:
+            # uvicorn stopped reading because the application has not taken the body yet:
+            # the delay is ours, not the client's.
+            self._window_bytes = 0
+            self._deadline = self.loop.call_later(self.limits.body_timeout, self._expire)
+            return
+        # A client that did not send its request in time gets no answer (as nginx does).
         self.transport.abort()
 
 
@@ -194,6 +210,7 @@ def serve_app(app: FastAPI, host: str, port: int, limits: ServingLimits) -> None
     fitted = ServingLimits(
         header_timeout=limits.header_timeout,
         body_timeout=limits.body_timeout,
+        min_body_rate=limits.min_body_rate,
         keep_alive_timeout=limits.keep_alive_timeout,
         max_connections=cap,
         max_header_bytes=limits.max_header_bytes,
