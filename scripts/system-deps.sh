@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Debian packages the tests need, installed only when missing: libsodium (the group),
 # chromium and fonts (the booth's end-to-end test), PostgreSQL (the storage tests), and
-# Node.js with npm (the booth's build) when the machine has none.
+# Node.js with npm (the booth's build) when the machine has none, and nginx (the production
+# front, run by tests/server/test_hostile_connections.py).
 set -euo pipefail
 need=()
 python3 -c 'import ctypes.util,sys; sys.exit(0 if ctypes.util.find_library("sodium") else 1)' ||
@@ -9,6 +10,7 @@ python3 -c 'import ctypes.util,sys; sys.exit(0 if ctypes.util.find_library("sodi
 [ -x /usr/bin/chromium ] || need+=(chromium fonts-noto-core fonts-dejavu-core)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 command -v npm >/dev/null || need+=(nodejs npm)
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || need+=(nginx)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing Debian packages: ${need[*]}" >&2
   if [ "$(id -u)" != 0 ]; then

@@ -262,7 +262,8 @@ def serve(
         float, typer.Option(min=0.1, help="Seconds to receive a request's headers.")
     ] = 10.0,
     body_timeout: Annotated[
-        float, typer.Option(min=0.1, help="Seconds to receive a request's body.")
+        float,
+        typer.Option(min=0.1, help="Window in seconds over which a body must average 1 kB/s."),
     ] = 30.0,
     max_connections: Annotated[
         int, typer.Option(min=1, help="Open connections at once; more are closed at once.")
