@@ -22,10 +22,10 @@ limits are the second line, and what protects the board when it runs alone.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import resource
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import h11
@@ -43,7 +43,7 @@ __all__ = ["ServingLimits", "GuardedH11Protocol", "RateLimitedLog", "serve_app"]
 _RESERVED_FDS = 64
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class ServingLimits:
     """The limits of one running server (docs/deployment.md gives each value's reason)."""
 
@@ -188,8 +188,8 @@ class RateLimitedLog(logging.Filter):
 
 
 def _fit_to_fd_limit(limits: ServingLimits) -> int:
-    """Raise the soft file-descriptor limit to the hard one, and return the connection cap
-    that fits under it with room for the database and the logs."""
+    """Raise the soft file-descriptor limit as far as the cap needs (up to the hard limit),
+    and return the connection cap that fits under it with room for the database and logs."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     wanted = limits.max_connections + _RESERVED_FDS
     if soft != resource.RLIM_INFINITY and soft < wanted:
@@ -207,15 +207,7 @@ def _fit_to_fd_limit(limits: ServingLimits) -> int:
 def serve_app(app: FastAPI, host: str, port: int, limits: ServingLimits) -> None:
     """Run `app` on host:port under `limits` until stopped (uvicorn's own signal handling)."""
     cap = _fit_to_fd_limit(limits)
-    fitted = ServingLimits(
-        header_timeout=limits.header_timeout,
-        body_timeout=limits.body_timeout,
-        min_body_rate=limits.min_body_rate,
-        keep_alive_timeout=limits.keep_alive_timeout,
-        max_connections=cap,
-        max_header_bytes=limits.max_header_bytes,
-        backlog=limits.backlog,
-    )
+    fitted = dataclasses.replace(limits, max_connections=cap)
     protocol: Any = type("OpenBallotH11Protocol", (GuardedH11Protocol,), {"limits": fitted})
     config = uvicorn.Config(  # configures uvicorn's loggers, which the filter then joins
         app,
@@ -231,6 +223,13 @@ def serve_app(app: FastAPI, host: str, port: int, limits: ServingLimits) -> None
         h11_max_incomplete_event_size=limits.max_header_bytes,
     )
     server = uvicorn.Server(config)
+    if cap < limits.max_connections:
+        logging.getLogger("uvicorn.error").warning(
+            "at most %d open connections, not %d: the file-descriptor limit is %d",
+            cap,
+            limits.max_connections,
+            resource.getrlimit(resource.RLIMIT_NOFILE)[0],
+        )
     flood_guard = RateLimitedLog()
     for name in ("uvicorn.error", "asyncio"):
         logging.getLogger(name).addFilter(flood_guard)
