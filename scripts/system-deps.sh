@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Debian packages the tests need, installed only when missing: libsodium (the group),
 # chromium and fonts (the booth's end-to-end test), PostgreSQL (the storage tests),
-# Node.js with npm (the booth's build) when the machine has none, and the voting cards' tools.
+# Node.js with npm (the booth's build) when the machine has none, the voting cards' tools,
+# and nginx (the production front, run by tests/server/test_hostile_connections.py).
 set -euo pipefail
 need=()
 python3 -c 'import ctypes.util,sys; sys.exit(0 if ctypes.util.find_library("sodium") else 1)' ||
@@ -16,6 +17,7 @@ command -v qpdf >/dev/null || need+=(qpdf)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf ] || need+=(fonts-dejavu-core)
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
 command -v zbarimg >/dev/null || need+=(zbar-tools)
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || need+=(nginx)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing Debian packages: ${need[*]}" >&2
   if [ "$(id -u)" != 0 ]; then

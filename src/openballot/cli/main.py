@@ -263,14 +263,27 @@ def serve(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
     booth: Annotated[Path | None, typer.Option(help="The built booth (web/).")] = None,
+    # hostile connections (docs/deployment.md): begin
+    header_timeout: Annotated[
+        float, typer.Option(min=0.1, help="Seconds to receive a request's headers.")
+    ] = 10.0,
+    body_timeout: Annotated[
+        float,
+        typer.Option(min=0.1, help="Window in seconds over which a body must average 1 kB/s."),
+    ] = 30.0,
+    max_connections: Annotated[
+        int, typer.Option(min=1, help="Open connections at once; more are closed at once.")
+    ] = 1024,
+    # hostile connections: end
 ) -> None:
     """Run the bulletin board, the HTTP API (OpenAPI at /docs) and the voting booth."""
     try:
         import fastapi  # noqa: F401
         import sqlalchemy  # noqa: F401
-        import uvicorn
+        import uvicorn  # noqa: F401
 
         from openballot.cli.serve import admin_token, build_app, default_booth_dir
+        from openballot.server.serving import ServingLimits, serve_app
     except ImportError as exc:
         raise OpenBallotError(
             f"the service needs its extra packages ({exc.name} is missing): "
@@ -288,7 +301,8 @@ def serve(
     )
     if booth_dir is None:
         err.print("booth: not built (run `make web`); serving the API only", markup=False)
-    uvicorn.run(application, host=host, port=port, log_level="warning")
+    limits = ServingLimits(header_timeout, body_timeout, max_connections=max_connections)
+    serve_app(application, host, port, limits)
 
 
 @app.command()
