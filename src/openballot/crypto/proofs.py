@@ -9,7 +9,7 @@ recomputes the commitments and then the challenge. Notation follows docs/protoco
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 from openballot.crypto.elgamal import Ciphertext, g_pow_int
 from openballot.crypto.encoding import Encodable, hash_to_scalar
@@ -21,15 +21,32 @@ __all__ = ["SchnorrProof", "ChaumPedersenProof", "RangeProof"]
 
 
 @dataclass(frozen=True, slots=True)
-class SchnorrProof:
+class _CompactProof:
+    """A one-challenge proof in its stored form: the challenge c and the response v."""
+
+    challenge: Scalar
+    response: Scalar
+
+    def to_json(self) -> dict[str, str]:
+        return {"challenge": self.challenge.hex(), "response": self.response.hex()}
+
+    @classmethod
+    def from_json(cls, value: Any, where: str = "proof") -> Self:
+        o = obj(value, where)
+        only_keys(o, {"challenge", "response"}, where)
+        return cls(
+            Scalar.from_hex(get(o, "challenge", where), f"{where}.challenge"),
+            Scalar.from_hex(get(o, "response", where), f"{where}.response"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SchnorrProof(_CompactProof):
     """Knowledge of x with X = g^x; with a message in the context it is a Schnorr signature.
 
     Prover: w random, h = g^w, c = H(tag, context, X, h), v = w - c·x.
     Verifier: h = g^v · X^c, then c must equal H(tag, context, X, h).
     """
-
-    challenge: Scalar
-    response: Scalar
 
     @classmethod
     def prove(cls, tag: str, context: Encodable, secret: Scalar) -> SchnorrProof:
@@ -43,21 +60,9 @@ class SchnorrProof:
         if hash_to_scalar(tag, context, public, h) != self.challenge:
             raise ProofError(f"{tag}: challenge does not match")
 
-    def to_json(self) -> dict[str, str]:
-        return {"challenge": self.challenge.hex(), "response": self.response.hex()}
-
-    @classmethod
-    def from_json(cls, value: Any, where: str = "proof") -> SchnorrProof:
-        o = obj(value, where)
-        only_keys(o, {"challenge", "response"}, where)
-        return cls(
-            Scalar.from_hex(get(o, "challenge", where), f"{where}.challenge"),
-            Scalar.from_hex(get(o, "response", where), f"{where}.response"),
-        )
-
 
 @dataclass(frozen=True, slots=True)
-class ChaumPedersenProof:
+class ChaumPedersenProof(_CompactProof):
     """Equality of discrete logs: X = g^x and M = A^x for the same x.
 
     Used for partial decryptions (A = alpha of a ciphertext, M = its decryption share) and for
@@ -65,9 +70,6 @@ class ChaumPedersenProof:
     Prover: w random, a = g^w, b = A^w, c = H(tag, context, X, A, M, a, b), v = w - c·x.
     Verifier: a = g^v · X^c, b = A^v · M^c.
     """
-
-    challenge: Scalar
-    response: Scalar
 
     @classmethod
     def prove(
@@ -87,18 +89,6 @@ class ChaumPedersenProof:
         b = base**v * image**c
         if hash_to_scalar(tag, context, public, base, image, a, b) != c:
             raise ProofError(f"{tag}: challenge does not match")
-
-    def to_json(self) -> dict[str, str]:
-        return {"challenge": self.challenge.hex(), "response": self.response.hex()}
-
-    @classmethod
-    def from_json(cls, value: Any, where: str = "proof") -> ChaumPedersenProof:
-        o = obj(value, where)
-        only_keys(o, {"challenge", "response"}, where)
-        return cls(
-            Scalar.from_hex(get(o, "challenge", where), f"{where}.challenge"),
-            Scalar.from_hex(get(o, "response", where), f"{where}.response"),
-        )
 
 
 @dataclass(frozen=True, slots=True)
