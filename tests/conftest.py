@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -62,6 +63,15 @@ def postgres_base_url() -> str:
             f"`export {POSTGRES_ENV}=$(scripts/postgres-for-tests.sh)` first."
         )
     return url
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark `postgres` every test run against PostgreSQL: whatever its fixture is called
+    (`database_url`, a test's own), its "postgresql" parameter says so."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and "postgresql" in callspec.params.values():
+            item.add_marker(pytest.mark.postgres)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -407,12 +417,39 @@ def election_on_board(
     return make_election(database_url)
 
 
+@pytest.fixture(scope="session")
+def _sqlite_election_template(
+    tmp_path_factory: pytest.TempPathFactory, ceremony: Ceremony
+) -> tuple[Path, dict[str, str]]:
+    """The standard election set up once, through the API, on a SQLite board: its folder
+    (database and board key, the board closed) and the role tokens."""
+    root = tmp_path_factory.mktemp("sqlite-election")
+    (root / "data").mkdir()
+    board, client = in_process_board(f"sqlite:///{root / 'board.sqlite3'}", root / "data")
+    e = ElectionOnBoard(client, ceremony, board).setup()
+    board.store.close()
+    return root, e.tokens
+
+
 @pytest.fixture
 def sqlite_election(
-    sqlite_url: str, make_election: Callable[..., ElectionOnBoard]
-) -> ElectionOnBoard:
-    """The standard election, open, on a new in-process board on SQLite."""
-    return make_election(sqlite_url)
+    sqlite_url: str,
+    tmp_path: Path,
+    ceremony: Ceremony,
+    _sqlite_election_template: tuple[Path, dict[str, str]],
+) -> Iterator[ElectionOnBoard]:
+    """The standard election, open, on a new in-process board on SQLite: a copy of one set
+    up through the API (setting it up again for each test would cost most of their time),
+    reopened as a restarted board is."""
+    template, tokens = _sqlite_election_template
+    database = Path(sqlite_url.removeprefix("sqlite:///"))
+    for f in template.glob("board.sqlite3*"):
+        shutil.copy(f, database.with_name(f.name))
+    data = tmp_path / "data-template"
+    shutil.copytree(template / "data", data)
+    board, client = in_process_board(sqlite_url, data)
+    yield ElectionOnBoard(client, ceremony, board, dict(tokens))
+    board.store.close()
 
 
 # --- `openballot serve` as a process ---------------------------------------------------------

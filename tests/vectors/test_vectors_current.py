@@ -7,8 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 GENERATOR = Path(__file__).resolve().parent / "make_protocol_vectors.py"
 VECTORS = GENERATOR.parent / "protocol.json"
 
@@ -29,18 +27,10 @@ def test_protocol_vectors_are_current() -> None:
     )
 
 
-@pytest.mark.parametrize(
-    "tamper",
-    [
-        lambda text: text.replace('"reason": "check"', '"reason": "format"', 1),
-        lambda text: text.replace('"2212"', '"2213"', 1),
-        lambda text: text + " ",
-    ],
-    ids=["credential-reason", "keyboard-map", "trailing-space"],
-)
-def test_the_check_fails_on_a_tampered_copy(tmp_path: Path, tamper) -> None:
+def test_the_check_fails_on_a_tampered_copy(tmp_path: Path) -> None:
     text = VECTORS.read_text(encoding="utf-8")
-    tampered = tamper(text)
+    # The booth would then read U+2213 (minus-or-plus) as a dash, and U+2212 not at all.
+    tampered = text.replace('"2212"', '"2213"', 1)
     assert tampered != text
     copy = tmp_path / "protocol.json"
     copy.write_text(tampered, encoding="utf-8")

@@ -539,6 +539,7 @@ def test_verifying_never_writes_to_the_record(record: Path) -> None:
 _HEX_FIELD = re.compile(rb'"([0-9a-f]{64}|[0-9a-f]{128})"')
 
 
+@pytest.mark.slow
 @settings(max_examples=15, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
