@@ -21,7 +21,6 @@ Typed values (inputs of `encode`, `digest`, `hash_to_scalar`) are written as
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 import sys
 from collections.abc import Iterator, Mapping, Sequence
@@ -32,7 +31,6 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-import openballot.cli
 import openballot.crypto.keyceremony as keyceremony_module
 import openballot.crypto.proofs as proofs_module
 import openballot.election.ballot as ballot_module
@@ -57,9 +55,9 @@ from openballot.election.credentials import (
 from openballot.election.manifest import Manifest
 from openballot.errors import ProtocolError
 from openballot.record.merkle import MerkleTree, leaf_hash, merkle_root, verify_inclusion
+from openballot.testing import demo_manifest_json
 
 OUT = Path(__file__).resolve().parent / "protocol.json"
-DEMO_MANIFEST = Path(openballot.cli.__file__).parent / "demo_manifest.json"
 SEED = "OpenBallot protocol vectors, version 1"
 TRUSTEES = (("UN electoral assistance", 1), ("Civil society coalition", 2), ("Party A", 3))
 THRESHOLD = 2
@@ -200,8 +198,7 @@ def digest_examples(ctx: ElectionContext) -> list[dict[str, Any]]:
 def manifest_json() -> dict[str, Any]:
     """The demo manifest, with extra languages on a few labels so that sorting them matters
     (labels are hashed sorted by language code: ar, de, en, fa, ku, tr)."""
-    value = json.loads(DEMO_MANIFEST.read_text(encoding="utf-8"))
-    value = copy.deepcopy(value)
+    value = demo_manifest_json()
     value["election_id"] = "vectors-2026"
     value["title"]["tr"] = "Deneme seçimi 2026"
     value["title"]["de"] = "Testwahl 2026"
