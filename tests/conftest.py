@@ -35,7 +35,7 @@ from openballot.crypto.keyceremony import (
     TrusteeSecret,
     TrusteeShare,
 )
-from openballot.election.ballot import BallotOpening, EncryptedBallot, encrypt_ballot
+from openballot.election.ballot import BallotOpening, EncryptedBallot
 from openballot.election.context import ElectionContext
 from openballot.election.credentials import CredentialList, credential_secret
 from openballot.election.manifest import Manifest
@@ -165,12 +165,10 @@ class Ceremony:
     ) -> tuple[EncryptedBallot, BallotOpening]:
         """A fresh ballot of voter number `voter`; by default a vote for the first options."""
         district, code = self.voters[voter]
-        return encrypt_ballot(
-            self.ctx,
-            district,
-            credential_secret(self.election_id, code),
-            self.election.first_choices(district) if choices is None else choices,
-        )
+        if choices is None:
+            choices = self.election.first_choices(district)
+        secret = credential_secret(self.election_id, code)
+        return self.election.vote(district, choices, secret=secret)
 
 
 def make_ceremony(manifest: Manifest | None = None, north: int = 4, south: int = 3) -> Ceremony:
