@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean web screenshots system-deps
+.PHONY: demo test check lint bench clean web screenshots system-deps
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found"; exit 2; }
@@ -26,6 +26,11 @@ test: system-deps $(STAMP) lint web
 	cd web && npm test
 	OPENBALLOT_TEST_POSTGRES_URL="$${OPENBALLOT_TEST_POSTGRES_URL:-$$(scripts/postgres-for-tests.sh)}" \
 	  $(BIN)/pytest -n 2 -q
+
+# The fast loop, under a minute: lint, then the tests that need no PostgreSQL server, no browser
+# and no long run (markers in pyproject.toml). `make test` runs them all.
+check: lint
+	$(BIN)/pytest -n 2 -q -m "not slow and not e2e and not postgres"
 
 # Refresh the booth's screenshots in docs/ (the end-to-end test takes them).
 screenshots: $(STAMP) web

@@ -28,13 +28,10 @@ from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
 from openballot.crypto import _sodium  # noqa: E402
-from openballot.crypto.group import g_pow  # noqa: E402
-from openballot.crypto.keyceremony import generate_trustee, joint_public_key  # noqa: E402
 from openballot.election.ballot import encrypt_ballot, verify_ballot  # noqa: E402
-from openballot.election.context import ElectionContext, ceremony_context  # noqa: E402
-from openballot.election.credentials import CredentialList, credential_secret, new_code  # noqa: E402
 from openballot.election.manifest import Manifest  # noqa: E402
 from openballot.record.ballot_log import CastEntry, entry_line  # noqa: E402
+from openballot.testing import honest_election  # noqa: E402
 from openballot.verify.ballot_pass import check_ballot_log  # noqa: E402
 
 LABELS = {"ar": "خيار", "ku": "Vebijark", "en": "Option"}
@@ -59,16 +56,6 @@ PRICED = {
     "point_add": "add",
     "point_sub": "add",
 }
-
-
-def make_context(codes: list[str]) -> ElectionContext:
-    manifest = Manifest.from_json(MANIFEST)
-    context = ceremony_context(manifest, 1, 1)
-    _, public = generate_trustee(1, "bench", 1, context)
-    creds = CredentialList.of({"d": [g_pow(credential_secret("bench", c)) for c in codes]})
-    ctx = ElectionContext.create(manifest, 1, [public], creds)
-    assert ctx.joint_key == joint_public_key([public])
-    return ctx
 
 
 def count_calls(fn: Callable[[], object]) -> Counter[str]:
@@ -108,9 +95,12 @@ def main() -> None:
     args = parser.parse_args()
     console = Console()
     costs = primitive_costs()
-    codes = [new_code() for _ in range(min(args.ballots, 500))]
-    ctx = make_context(codes)
-    secret = credential_secret("bench", codes[0])
+    voters = min(args.ballots, 500)
+    election = honest_election(
+        Manifest.from_json(MANIFEST), trustees=1, threshold=1, voters={"d": voters}
+    )
+    ctx = election.ctx
+    secret = election.secret("d")
     choice = {"c": ["o2"]}
     ballot, _ = encrypt_ballot(ctx, "d", secret, choice)
 
@@ -140,9 +130,7 @@ def main() -> None:
         log = Path(tmp) / "ballots.jsonl"
         with open(log, "wb") as f:
             for i in range(args.ballots):
-                b, _ = encrypt_ballot(
-                    ctx, "d", credential_secret("bench", codes[i % len(codes)]), choice
-                )
+                b, _ = election.vote("d", choice, voter=i % voters)
                 f.write(entry_line(CastEntry(b)) + b"\n")
         start = time.perf_counter()
         summary = check_ballot_log(ctx, log, workers)

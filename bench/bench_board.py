@@ -36,17 +36,10 @@ import httpx
 from rich.console import Console
 from rich.table import Table
 
-from openballot.cli.demo import demo_manifest_path, random_choices
-from openballot.crypto.keyceremony import encrypt_shares, generate_trustee
-from openballot.election.ballot import EncryptedBallot, encrypt_ballot
-from openballot.election.context import ElectionContext, ceremony_context
-from openballot.election.credentials import (
-    CredentialList,
-    credential_secret,
-    new_code,
-    public_credential,
-)
-from openballot.election.manifest import Manifest
+from openballot.cli.demo import random_choices
+from openballot.election.ballot import EncryptedBallot
+from openballot.election.credentials import credential_secret
+from openballot.testing import HonestElection, fresh_postgres_database, honest_election
 
 REPO = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"  # the only host this script ever talks to
@@ -64,8 +57,6 @@ def database(kind: str, tmp: Path) -> Iterator[str]:
     if kind == "sqlite":
         yield f"sqlite:///{tmp / 'board.sqlite3'}"
         return
-    import psycopg
-    from psycopg import sql
     from sqlalchemy.engine import make_url
 
     base_url = (
@@ -77,33 +68,11 @@ def database(kind: str, tmp: Path) -> Iterator[str]:
             check=True,
         ).stdout.strip()
     )
-    base = make_url(base_url)
-    if base.host not in (HOST, "localhost"):
-        raise SystemExit(f"refusing a PostgreSQL server that is not on this machine: {base.host}")
-    params = {
-        "host": base.host,
-        "port": base.port or 5432,
-        "user": base.username,
-        "password": base.password,
-        "dbname": base.database,
-        "autocommit": True,
-    }
-    name = f"ob_bench_{secrets.token_hex(4)}"
-    with psycopg.connect(**params) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        for attempt in range(50):
-            try:
-                with psycopg.connect(**params) as conn:
-                    conn.execute(drop)
-                break
-            except (psycopg.errors.InsufficientPrivilege, psycopg.errors.ObjectInUse):
-                if attempt == 49:  # an autovacuum worker, which FORCE may not end, lingers
-                    raise
-                time.sleep(0.1)
+    host = make_url(base_url).host
+    if host not in (HOST, "localhost"):
+        raise SystemExit(f"refusing a PostgreSQL server that is not on this machine: {host}")
+    with fresh_postgres_database(base_url, prefix="ob_bench_") as url:
+        yield url
 
 
 def free_port() -> int:
@@ -172,60 +141,26 @@ def ok(r: httpx.Response) -> Any:
     return r.json()
 
 
-def setup_election(client: httpx.Client, voters: int) -> tuple[ElectionContext, list[tuple]]:
-    """Create, key ceremony, credentials, open; returns the context and (district, code)s."""
-    manifest = Manifest.from_json(json.loads(demo_manifest_path().read_text()))
-    eid = manifest.election_id
-    tokens = ok(
-        client.post(
-            "/api/elections",
-            json={"manifest": manifest.to_json(), "trustees": 3, "threshold": 2},
-            headers=ADMIN,
-        )
-    )["tokens"]
+def setup_election(client: httpx.Client, voters: int) -> HonestElection:
+    """Create, key ceremony, credentials (about half the voters in each district), open."""
+    election = honest_election(voters={"north": voters // 2, "south": voters - voters // 2})
+    eid = election.election_id
+    body = {"manifest": election.manifest.to_json(), "trustees": 3, "threshold": 2}
+    tokens = ok(client.post("/api/elections", json=body, headers=ADMIN))["tokens"]
 
-    def role(name: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {tokens[name]}"}
+    def post(path: str, value: Any, role: str) -> None:
+        headers = {"Authorization": f"Bearer {tokens[role]}"}
+        ok(client.post(f"/api/elections/{eid}{path}", json=value, headers=headers))
 
-    cc = ceremony_context(manifest, 3, 2)
-    made = {i: generate_trustee(i, f"Trustee {i}", 2, cc) for i in (1, 2, 3)}
-    keys = [p for _, p in made.values()]
-    for i, (_, public) in made.items():
-        ok(
-            client.post(
-                f"/api/elections/{eid}/trustees/{i}/key",
-                json=public.to_json(),
-                headers=role(f"trustee-{i}"),
-            )
-        )
-    for i, (secret, _) in made.items():
-        body = {"shares": [s.to_json() for s in encrypt_shares(secret, keys, cc)]}
-        ok(
-            client.post(
-                f"/api/elections/{eid}/trustees/{i}/shares", json=body, headers=role(f"trustee-{i}")
-            )
-        )
-    for i in made:
-        ok(
-            client.post(
-                f"/api/elections/{eid}/trustees/{i}/verdict",
-                json={"complaints": []},
-                headers=role(f"trustee-{i}"),
-            )
-        )
-    people = [("north" if k % 2 else "south", new_code()) for k in range(voters)]
-    creds = CredentialList.of(
-        {d: [public_credential(eid, c) for dd, c in people if dd == d] for d in ("north", "south")}
-    )
-    ok(
-        client.post(
-            f"/api/elections/{eid}/credentials",
-            json=creds.to_json(),
-            headers=role("credential-authority"),
-        )
-    )
+    for public in election.public_keys:
+        post(f"/trustees/{public.index}/key", public.to_json(), f"trustee-{public.index}")
+    for i, sent in election.keys.sent.items():
+        post(f"/trustees/{i}/shares", {"shares": [s.to_json() for s in sent]}, f"trustee-{i}")
+    for i in election.keys.sent:
+        post(f"/trustees/{i}/verdict", {"complaints": []}, f"trustee-{i}")
+    post("/credentials", election.credentials.to_json(), "credential-authority")
     ok(client.post(f"/api/elections/{eid}/open", headers=ADMIN))
-    return ElectionContext.create(manifest, 2, keys, creds), people
+    return election
 
 
 # --- the load ------------------------------------------------------------------------------------
@@ -298,18 +233,19 @@ def main() -> None:
         with database(args.database, tmp) as url, server(tmp / "data", url) as (proc, base):
             with httpx.Client(base_url=base, timeout=60) as client:
                 start = time.perf_counter()
-                ctx, people = setup_election(client, args.ballots)
+                election = setup_election(client, args.ballots)
                 setup_s = time.perf_counter() - start
-            eid = ctx.manifest.election_id
+            eid = election.election_id
 
             import random
 
             rng = random.Random(1)
             start = time.perf_counter()
             ballots: list[EncryptedBallot] = []
-            for district, code in people:
-                choices = random_choices(ctx.manifest, district, rng)
-                ballot, _ = encrypt_ballot(ctx, district, credential_secret(eid, code), choices)
+            for district, code in election.voters:
+                choices = random_choices(election.manifest, district, rng)
+                secret = credential_secret(eid, code)
+                ballot, _ = election.vote(district, choices, secret=secret)
                 ballots.append(ballot)
             encrypt_s = time.perf_counter() - start
             bodies = [json.dumps({"ballot": b.to_json()}).encode() for b in ballots]

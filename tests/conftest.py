@@ -12,9 +12,8 @@ httpx against a server process.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
-import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -22,7 +21,7 @@ import sys
 import time
 import types
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,26 +29,16 @@ from typing import Any
 import httpx
 import pytest
 
-from openballot.cli.demo import demo_manifest_path
-from openballot.crypto.keyceremony import (
-    TrusteeShare,
-    encrypt_shares,
-    generate_trustee,
-    receive_shares,
-)
+from openballot.crypto.keyceremony import TrusteeShare
 from openballot.crypto.share_encryption import EncryptedShare
 from openballot.crypto.trustee import TrusteePublicKey, TrusteeSecret
-from openballot.election.ballot import BallotOpening, EncryptedBallot, encrypt_ballot
-from openballot.election.context import ElectionContext, ceremony_context
-from openballot.election.credentials import (
-    CredentialList,
-    credential_secret,
-    new_code,
-    public_credential,
-)
-from openballot.election.decryption import decrypt_tally
+from openballot.election.ballot import BallotOpening, EncryptedBallot
+from openballot.election.context import ElectionContext
+from openballot.election.credentials import CredentialList, credential_secret
 from openballot.election.manifest import Manifest
 from openballot.election.tally import Tally
+from openballot.testing import HonestElection, fresh_postgres_database, honest_election
+from openballot.testing import demo_manifest as demo_manifest  # kit.demo_manifest(id)
 
 POSTGRES_ENV = "OPENBALLOT_TEST_POSTGRES_URL"
 ADMIN_TOKEN = "test-admin-token"
@@ -73,41 +62,13 @@ def postgres_base_url() -> str:
     return url
 
 
-@contextlib.contextmanager
-def fresh_postgres_database(base_url: str) -> Iterator[str]:
-    """A new, empty database on the server of `base_url` (whose role has CREATEDB); yields
-    its SQLAlchemy URL and drops it afterwards, whoever is still connected."""
-    import psycopg
-    from psycopg import sql
-    from sqlalchemy.engine import make_url
-
-    base = make_url(base_url)
-    name = f"ob_{secrets.token_hex(6)}"
-    params = {
-        "host": base.host or "127.0.0.1",
-        "port": base.port or 5432,
-        "user": base.username,
-        "password": base.password,
-        "dbname": base.database,
-        "autocommit": True,
-    }
-    with psycopg.connect(**params) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        drop = sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        for attempt in range(50):
-            try:
-                with psycopg.connect(**params) as conn:
-                    conn.execute(drop)
-                break
-            except (psycopg.errors.InsufficientPrivilege, psycopg.errors.ObjectInUse):
-                # An autovacuum worker (a superuser's process, which FORCE may not end) is
-                # in the database for a moment: wait for it.
-                if attempt == 49:
-                    raise
-                time.sleep(0.1)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark `postgres` every test run against PostgreSQL: whatever its fixture is called
+    (`database_url`, a test's own), its "postgresql" parameter says so."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and "postgresql" in callspec.params.values():
+            item.add_marker(pytest.mark.postgres)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -149,32 +110,52 @@ def raw_connection(url: str) -> Any:
 # --- the client side of an election ----------------------------------------------------------
 
 
-def demo_manifest(election_id: str | None = None) -> Manifest:
-    value = json.loads(demo_manifest_path().read_text())
-    if election_id is not None:
-        value["election_id"] = election_id
-    return Manifest.from_json(value)
-
-
-@dataclass
+@dataclass(frozen=True)
 class Ceremony:
-    """Everything the trustees and the credential authority make on their own machines.
+    """Everything the trustees and the credential authority make on their own machines (an
+    openballot.testing election), keyed by trustee index as the board's API is.
 
     Nothing here depends on a board, so the same ceremony can set up identical elections
     (same fingerprint, so the same ballots are valid) on several boards."""
 
-    manifest: Manifest
-    secrets: dict[int, TrusteeSecret]
-    publics: dict[int, TrusteePublicKey]
-    encrypted_shares: dict[int, tuple[EncryptedShare, ...]]
-    shares: dict[int, TrusteeShare]
-    voters: list[tuple[str, str]]  # (district, code), in credential order
-    credentials: CredentialList
-    ctx: ElectionContext
+    election: HonestElection
+
+    @property
+    def manifest(self) -> Manifest:
+        return self.election.manifest
 
     @property
     def election_id(self) -> str:
-        return self.manifest.election_id
+        return self.election.election_id
+
+    @property
+    def ctx(self) -> ElectionContext:
+        return self.election.ctx
+
+    @property
+    def credentials(self) -> CredentialList:
+        return self.election.credentials
+
+    @property
+    def voters(self) -> list[tuple[str, str]]:
+        """(district, code), in credential order."""
+        return self.election.voters
+
+    @property
+    def secrets(self) -> dict[int, TrusteeSecret]:
+        return {s.index: s for s in self.election.secrets}
+
+    @property
+    def publics(self) -> dict[int, TrusteePublicKey]:
+        return {p.index: p for p in self.election.public_keys}
+
+    @property
+    def encrypted_shares(self) -> Mapping[int, tuple[EncryptedShare, ...]]:
+        return self.election.keys.sent
+
+    @property
+    def shares(self) -> dict[int, TrusteeShare]:
+        return {i: share for i, share in enumerate(self.election.shares, start=1)}
 
     def ballot(
         self, voter: int, choices: dict[str, list[str]] | None = None
@@ -182,39 +163,16 @@ class Ceremony:
         """A fresh ballot of voter number `voter`; by default a vote for the first options."""
         district, code = self.voters[voter]
         if choices is None:
-            choices = {
-                c.id: [o.id for o in c.options[: max(c.min_selections, 1)]]
-                for c in self.manifest.ballot_style(district)
-            }
-        return encrypt_ballot(
-            self.ctx, district, credential_secret(self.election_id, code), choices
-        )
+            choices = self.election.first_choices(district)
+        secret = credential_secret(self.election_id, code)
+        return self.election.vote(district, choices, secret=secret)
 
 
 def make_ceremony(manifest: Manifest | None = None, north: int = 4, south: int = 3) -> Ceremony:
-    manifest = manifest or demo_manifest()
-    cc = ceremony_context(manifest, TRUSTEES, THRESHOLD)
-    made = {i: generate_trustee(i, f"Trustee {i}", THRESHOLD, cc) for i in (1, 2, 3)}
-    secrets_ = {i: s for i, (s, _) in made.items()}
-    publics = {i: p for i, (_, p) in made.items()}
-    keys = list(publics.values())
-    encrypted = {i: encrypt_shares(secrets_[i], keys, cc) for i in secrets_}
-    shares: dict[int, TrusteeShare] = {}
-    for i, secret in secrets_.items():
-        mine = [s for lst in encrypted.values() for s in lst if s.recipient == i]
-        share, complaints = receive_shares(secret, keys, mine, cc)
-        assert share is not None and not complaints
-        shares[i] = share
-    voters = [("north", new_code()) for _ in range(north)]
-    voters += [("south", new_code()) for _ in range(south)]
-    credentials = CredentialList.of(
-        {
-            d: [public_credential(manifest.election_id, code) for dd, code in voters if dd == d]
-            for d in ("north", "south")
-        }
+    voters = {"north": north, "south": south}
+    return Ceremony(
+        honest_election(manifest, trustees=TRUSTEES, threshold=THRESHOLD, voters=voters)
     )
-    ctx = ElectionContext.create(manifest, THRESHOLD, keys, credentials)
-    return Ceremony(manifest, secrets_, publics, encrypted, shares, voters, credentials, ctx)
 
 
 @pytest.fixture(scope="session")
@@ -359,7 +317,7 @@ class ElectionOnBoard:
         return Tally.from_json(r.json(), self.ctx)
 
     def decryption(self, i: int) -> dict[str, Any]:
-        return decrypt_tally(self.ctx, self.tally(), self.shares[i]).to_json()
+        return self.ceremony.election.decrypt(self.tally(), i).to_json()
 
     def post_decryption(self, i: int, value: dict[str, Any] | None = None) -> httpx.Response:
         return self.client.post(
@@ -454,12 +412,39 @@ def election_on_board(
     return make_election(database_url)
 
 
+@pytest.fixture(scope="session")
+def _sqlite_election_template(
+    tmp_path_factory: pytest.TempPathFactory, ceremony: Ceremony
+) -> tuple[Path, dict[str, str]]:
+    """The standard election set up once, through the API, on a SQLite board: its folder
+    (database and board key, the board closed) and the role tokens."""
+    root = tmp_path_factory.mktemp("sqlite-election")
+    (root / "data").mkdir()
+    board, client = in_process_board(f"sqlite:///{root / 'board.sqlite3'}", root / "data")
+    e = ElectionOnBoard(client, ceremony, board).setup()
+    board.store.close()
+    return root, e.tokens
+
+
 @pytest.fixture
 def sqlite_election(
-    sqlite_url: str, make_election: Callable[..., ElectionOnBoard]
-) -> ElectionOnBoard:
-    """The standard election, open, on a new in-process board on SQLite."""
-    return make_election(sqlite_url)
+    sqlite_url: str,
+    tmp_path: Path,
+    ceremony: Ceremony,
+    _sqlite_election_template: tuple[Path, dict[str, str]],
+) -> Iterator[ElectionOnBoard]:
+    """The standard election, open, on a new in-process board on SQLite: a copy of one set
+    up through the API (setting it up again for each test would cost most of their time),
+    reopened as a restarted board is."""
+    template, tokens = _sqlite_election_template
+    database = Path(sqlite_url.removeprefix("sqlite:///"))
+    for f in template.glob("board.sqlite3*"):
+        shutil.copy(f, database.with_name(f.name))
+    data = tmp_path / "data-template"
+    shutil.copytree(template / "data", data)
+    board, client = in_process_board(sqlite_url, data)
+    yield ElectionOnBoard(client, ceremony, board, dict(tokens))
+    board.store.close()
 
 
 # --- `openballot serve` as a process ---------------------------------------------------------

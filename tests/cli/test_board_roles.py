@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from typer.testing import CliRunner, Result
 
 from openballot.cli.demo import demo_manifest_path
@@ -51,6 +52,7 @@ def private(path: Path) -> bool:
     return stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
+@pytest.mark.slow
 def test_whole_election_over_the_board(
     server_process: Callable[[str], Any], sqlite_url: str, kit: types.ModuleType, tmp_path: Path
 ) -> None:

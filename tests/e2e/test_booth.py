@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from typer.testing import CliRunner
 
 from openballot.cli.board_client import BoardClient
@@ -27,6 +28,8 @@ from openballot.election.credentials import CredentialList, new_code, public_cre
 from openballot.election.decryption import decrypt_tally
 from openballot.election.manifest import Manifest
 from openballot.election.tally import Tally
+
+pytestmark = pytest.mark.e2e
 
 # `make screenshots` sets this to docs/ to refresh the pictures there; a test run keeps the
 # working tree clean and puts them in a temporary folder.

@@ -364,6 +364,7 @@ def test_an_oversized_body(kit: Any, sqlite_election: Any):
     rejected(kit, e, cast_raw(e, fits), 400, "ballot: expected an object")
 
 
+@pytest.mark.slow
 def test_an_oversized_chunked_body_to_a_real_server(kit: Any, server_process: Any, sqlite_url):
     server = server_process(sqlite_url)
     with httpx.Client(base_url=server.url, timeout=30) as client:

@@ -99,6 +99,7 @@ class Load:
             assert not t.is_alive(), "a load thread did not stop"
 
 
+@pytest.mark.slow
 def test_receipts_survive_a_kill(
     database_url: str,
     server_process: Any,
@@ -268,6 +269,7 @@ def test_a_kill_between_creating_an_election_and_its_manifest(
         store.close()
 
 
+@pytest.mark.slow
 def test_a_second_server_on_the_same_database(
     database_url: str, server_process: Any, kit: Any
 ) -> None:

@@ -91,6 +91,7 @@ class Forger:
             )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "forgery, board_db",
     [("none", "sqlite"), ("drop", "sqlite"), ("rewrite", "sqlite"), ("rewrite", "postgresql")],

@@ -3,13 +3,14 @@ Python reference code, for a second implementation (the web booth in web/) to re
 
 Run from the repository root:
 
-    .venv/bin/python tests/vectors/make_protocol_vectors.py [--check]
+    .venv/bin/python tests/vectors/make_protocol_vectors.py [--check] [--file PATH]
 
 Everything is built with openballot's own functions. The randomness of the key ceremony,
 the proofs and the ballots comes from a counter-mode hash seeded by a constant, so that running
 the script twice writes the same bytes; this script swaps it in for the operating system's
 generator, and nothing outside it ever should. With --check, the file is regenerated in memory
-and compared with the one on disk (exit status 1 if they differ).
+and compared with the one on disk (exit status 1 if they differ); tests/vectors/
+test_vectors_current.py runs that check in the test suite.
 
 Typed values (inputs of `encode`, `digest`, `hash_to_scalar`) are written as
 ``{"type": "bytes" | "element" | "scalar", "hex": ...}``, ``{"type": "str", "value": ...}``,
@@ -19,7 +20,7 @@ Typed values (inputs of `encode`, `digest`, `hash_to_scalar`) are written as
 
 from __future__ import annotations
 
-import copy
+import argparse
 import json
 import sys
 from collections.abc import Iterator, Mapping, Sequence
@@ -30,7 +31,6 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-import openballot.cli
 import openballot.crypto.keyceremony as keyceremony_module
 import openballot.crypto.proofs as proofs_module
 import openballot.election.ballot as ballot_module
@@ -56,9 +56,9 @@ from openballot.election.credentials import (
 from openballot.election.manifest import Manifest
 from openballot.errors import ProtocolError
 from openballot.record.merkle import MerkleTree, leaf_hash, merkle_root, verify_inclusion
+from openballot.testing import demo_manifest_json
 
 OUT = Path(__file__).resolve().parent / "protocol.json"
-DEMO_MANIFEST = Path(openballot.cli.__file__).parent / "demo_manifest.json"
 SEED = "OpenBallot protocol vectors, version 1"
 TRUSTEES = (("UN electoral assistance", 1), ("Civil society coalition", 2), ("Party A", 3))
 THRESHOLD = 2
@@ -199,8 +199,7 @@ def digest_examples(ctx: ElectionContext) -> list[dict[str, Any]]:
 def manifest_json() -> dict[str, Any]:
     """The demo manifest, with extra languages on a few labels so that sorting them matters
     (labels are hashed sorted by language code: ar, de, en, fa, ku, tr)."""
-    value = json.loads(DEMO_MANIFEST.read_text(encoding="utf-8"))
-    value = copy.deepcopy(value)
+    value = demo_manifest_json()
     value["election_id"] = "vectors-2026"
     value["title"]["tr"] = "Deneme seçimi 2026"
     value["title"]["de"] = "Testwahl 2026"
@@ -244,6 +243,12 @@ def credential_examples(counter: _Counter) -> dict[str, Any]:
             typed_forms.append(normalized.replace("V", "u"))
         if k == 5:
             typed_forms.append("--" + normalized + "-")
+            # Pasted from a document: direction isolates, a zero-width space, a minus sign.
+            typed_forms.append("\u2066" + code[:12] + "\u200b" + code[12:] + "\u2069")
+            typed_forms.append("\u2212".join(code.split("-")))
+        # Typed on an Arabic or a Persian keyboard, groups separated as a document might.
+        typed_forms.append(in_digits(code, 0x0660).replace("-", "\u2013"))
+        typed_forms.append(in_digits(code, 0x06F0).replace("-", "\u00a0"))
         secret = credential_secret(election_id, code)
         for form in typed_forms:
             assert normalize_code(form) == normalized
@@ -257,6 +262,8 @@ def credential_examples(counter: _Counter) -> dict[str, Any]:
                 "public": g_pow(secret).hex(),
             }
         )
+    typed_digits = {c for v in valid for form in v["typed"] for c in form if not c.isascii()}
+    assert all(chr(base + d) in typed_digits for base in (0x0660, 0x06F0) for d in range(10))
     good = valid[0]["normalized"]
     wrong_check = good[:19] + next(c for c in ALPHABET if c != good[19])
     invalid: list[dict[str, str]] = [
@@ -269,8 +276,14 @@ def credential_examples(counter: _Counter) -> dict[str, Any]:
         {"code": good[:10] + "!" + good[11:], "reason": "format"},
         {"code": good[:10] + "_" + good[11:], "reason": "format"},
         {"code": "", "reason": "format"},
-        {"code": good[:19] + "\u00a0" + good[19], "reason": "format"},
-        {"code": "٠١٢٣٤٥٦٧٨٩٠١٢٣٤٥٦٧٨٩", "reason": "format"},
+        # Not ASCII, and not in the keyboard map: a dotless i (upper-cases to I), a full-width
+        # digit (NFKC would read it as 0), a full stop.
+        {"code": good[:10] + "\u0131" + good[11:], "reason": "format"},
+        {"code": good[:19] + "\uff10", "reason": "format"},
+        {"code": good[:10] + "\u3002" + good[10:], "reason": "format"},
+        # Mapped, then refused: 21 characters; 20 digits with a wrong check character.
+        {"code": good[:19] + "\u00a0" + good[19] + "\u0660", "reason": "format"},
+        {"code": "٠١٢٣٤٥٦٧٨٩٠١٢٣٤٥٦٧٨٩", "reason": "check"},
     ]
     for case in invalid:
         try:
@@ -280,7 +293,42 @@ def credential_examples(counter: _Counter) -> dict[str, Any]:
             assert said_check == (case["reason"] == "check"), (case, exc)
         else:
             raise AssertionError(f"accepted: {case}")
-    return {"valid": valid, "invalid": invalid}
+    return {"valid": valid, "invalid": invalid, "keyboard": keyboard_examples(good)}
+
+
+def in_digits(code: str, zero: int) -> str:
+    """`code` with its ASCII digits written in the block whose digit zero is `zero`."""
+    return "".join(chr(zero + int(c)) if c.isdigit() else c for c in code)
+
+
+def accepted(forms: Iterator[tuple[int, str]], normalized: str) -> list[str]:
+    out = []
+    for cp, form in forms:
+        with suppress(ProtocolError):
+            assert normalize_code(form) == normalized
+            out.append(f"{cp:04x}")
+    return out
+
+
+def keyboard_examples(good: str) -> dict[str, Any]:
+    """Every code point of the Basic Multilingual Plane (surrogates aside) put between two
+    groups of a valid code, and in place of one of its digits: the ones accepted there. A
+    second implementation that accepts exactly these reads what voters type as Python does."""
+    bmp = [cp for cp in range(0x10000) if not 0xD800 <= cp <= 0xDFFF]
+    position = next(i for i, c in enumerate(good) if c.isdigit())
+    between = accepted(((cp, good[:10] + chr(cp) + good[10:]) for cp in bmp), good)
+    as_digit = accepted(
+        ((cp, good[:position] + chr(cp) + good[position + 1 :]) for cp in bmp), good
+    )
+    digit = int(good[position])
+    assert {0x0660 + digit, 0x06F0 + digit} <= {int(h, 16) for h in as_digit}
+    return {
+        "code": good,
+        "scanned": "U+0000 to U+FFFF, surrogates excepted",
+        "between_groups": between,
+        "digit_position": position,
+        "as_digit": as_digit,
+    }
 
 
 def ballot_examples(
@@ -463,15 +511,19 @@ def render(value: Mapping[str, Any]) -> str:
 
 
 def main(argv: Sequence[str]) -> int:
+    parser = argparse.ArgumentParser(description="Write or check the protocol vectors.")
+    parser.add_argument("--check", action="store_true", help="compare instead of writing")
+    parser.add_argument("--file", type=Path, default=OUT, help=f"the vectors file (default {OUT})")
+    args = parser.parse_args(argv)
     text = render(build())
-    if "--check" in argv:
-        if OUT.read_text(encoding="utf-8") != text:
-            print(f"{OUT} is out of date: regenerate it", file=sys.stderr)
+    if args.check:
+        if args.file.read_text(encoding="utf-8") != text:
+            print(f"{args.file} is out of date: regenerate it", file=sys.stderr)
             return 1
-        print(f"{OUT} is up to date")
+        print(f"{args.file} is up to date")
         return 0
-    OUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUT}")
+    args.file.write_text(text, encoding="utf-8")
+    print(f"wrote {args.file}")
     return 0
 
 

@@ -11,11 +11,9 @@ import json
 import random
 import re
 import shutil
-import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -38,29 +36,39 @@ HEX = "0123456789abcdef"
 
 
 class _ForcedCoins(random.Random):
-    """Stands in for `random.Random` inside the demo. The demo's voters toss coins to decide
-    whether to audit a ballot and whether to re-vote; the first voter's two tosses come up
-    "yes", so the record is sure to hold an audited ballot and a re-vote. Every other draw
-    (choices included) is random."""
+    """The demo's random source. The demo's voters toss coins (`random()`) to decide whether to
+    audit a ballot and whether to re-vote; the first voter's two tosses come up "yes", so the
+    record is sure to hold an audited ballot and a re-vote. Every other draw (choices included)
+    is random."""
 
     def __init__(self) -> None:
         super().__init__()
         self._forced = 2
 
     def random(self) -> float:
-        # Only run_demo's own coin tosses, not the draws inside Random.choices.
-        if self._forced and sys._getframe(1).f_code is demo.run_demo.__code__:
+        if self._forced:
             self._forced -= 1
             return 0.0
         return super().random()
+
+    def getrandbits(self, k: int) -> int:
+        # Defined here so that randint draws bits, not random() (Random.__init_subclass__).
+        return super().getrandbits(k)
+
+    def choices(self, *args: Any, **kwargs: Any) -> list[Any]:
+        # The draws inside Random.choices are not coin tosses: never force them.
+        forced, self._forced = self._forced, 0
+        try:
+            return super().choices(*args, **kwargs)
+        finally:
+            self._forced = forced
 
 
 @pytest.fixture(scope="session")
 def honest_record(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("honest") / "record"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(demo, "random", SimpleNamespace(Random=_ForcedCoins))
-        demo.run_demo(voters=12, record=root, workers=1, out=Console(file=io.StringIO()))
+    out = Console(file=io.StringIO())
+    demo.run_demo(voters=12, record=root, workers=1, out=out, rng=_ForcedCoins())
     report = verify_record(root, workers=1)
     assert report.ok, [str(f) for f in report.findings]
     assert report.audited >= 1 and report.superseded >= 1, "the fixture needs both"
@@ -531,6 +539,7 @@ def test_verifying_never_writes_to_the_record(record: Path) -> None:
 _HEX_FIELD = re.compile(rb'"([0-9a-f]{64}|[0-9a-f]{128})"')
 
 
+@pytest.mark.slow
 @settings(max_examples=15, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())

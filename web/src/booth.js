@@ -18,7 +18,7 @@ import {
   verifyReceipt,
 } from './protocol/index.js';
 import { ApiError, NetworkError, api } from './api.js';
-import { contestRule, electionIdFromSearch, fingerprintPin, groupHex, inputKind, preprocessCode } from './format.js';
+import { contestRule, electionIdFromSearch, fingerprintPin, groupHex, inputKind } from './format.js';
 import { CODE_EXAMPLE, LANGUAGES, direction, isLanguage, preferredLanguage, translate } from './i18n.js';
 
 const $ = (id) => document.getElementById(id);
@@ -200,7 +200,7 @@ async function onCodeSubmit(event) {
   if (!raw.trim()) return codeError(() => t('code_err_empty'));
   let normalized;
   try {
-    normalized = normalizeCode(preprocessCode(raw));
+    normalized = normalizeCode(raw);
   } catch (err) {
     if (err instanceof CodeError) return codeError(() => t(err.reason === 'check' ? 'code_err_check' : 'code_err_format'));
     throw err;

@@ -25,20 +25,6 @@ export function groupHex(hex, size = 4) {
   return hex.match(new RegExp(`.{1,${size}}`, 'g'))?.join(' ') ?? '';
 }
 
-/**
- * What a voter may type beyond what normalize_code accepts, mapped to what it means: Arabic-
- * Indic and Eastern Arabic-Indic digits (Arabic keyboards) to ASCII digits, and other dashes and
- * spaces (copied from a document) to '-'. The result still goes through normalizeCode, so the
- * code, and the secret derived from it, are exactly what the Python code derives.
- */
-export function preprocessCode(text) {
-  return text
-    .replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660))
-    .replace(/[\u06F0-\u06F9]/g, (d) => String(d.charCodeAt(0) - 0x06f0))
-    .replace(/[\u2010-\u2015\u2212\u00A0\u2000-\u200A\u202F\u3000]/g, '-')
-    .replace(/[\u200B-\u200F\u2066-\u2069\uFEFF]/g, '');
-}
-
 /** How a contest is shown: radio buttons for "choose exactly one", else checkboxes. */
 export function inputKind(contest) {
   return contest.minSelections === 1 && contest.maxSelections === 1 ? 'radio' : 'checkbox';

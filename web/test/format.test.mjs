@@ -3,9 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { contestRule, electionIdFromSearch, fingerprintPin, groupHex, inputKind, preprocessCode } from '../src/format.js';
+import { contestRule, electionIdFromSearch, fingerprintPin, groupHex, inputKind } from '../src/format.js';
 import { LANGUAGES, MESSAGES, direction, preferredLanguage, translate } from '../src/i18n.js';
-import { normalizeCode } from '../src/protocol/index.js';
 import { WEB, protocol } from './helpers.mjs';
 
 test('election id from the query string', () => {
@@ -28,16 +27,6 @@ test('hex grouping', () => {
   assert.equal(groupHex('0123456789abcdef'), '0123 4567 89ab cdef');
   assert.equal(groupHex('abcde', 2), 'ab cd e');
   assert.equal(groupHex(''), '');
-});
-
-test('codes typed with Arabic digits or other dashes give the same code', () => {
-  const code = protocol.credentials.valid[0].normalized;
-  const arabic = [...code].map((c) => (/[0-9]/.test(c) ? String.fromCharCode(0x0660 + Number(c)) : c)).join('');
-  const persian = [...code].map((c) => (/[0-9]/.test(c) ? String.fromCharCode(0x06f0 + Number(c)) : c)).join('');
-  assert.throws(() => normalizeCode(arabic)); // the protocol rule itself is unchanged
-  for (const typed of [arabic, persian, code.slice(0, 5) + '\u2013' + code.slice(5), '\u2066' + code + '\u2069', code.slice(0, 10) + '\u00a0' + code.slice(10)]) {
-    assert.equal(normalizeCode(preprocessCode(typed)), code, JSON.stringify(typed));
-  }
 });
 
 test('radio buttons only for "exactly one"; rules', () => {

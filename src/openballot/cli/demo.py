@@ -45,12 +45,21 @@ def random_choices(manifest: Manifest, district: str, rng: random.Random) -> dic
     return choices
 
 
-def run_demo(voters: int, record: Path, workers: int | None, out: Console) -> None:
+def run_demo(
+    voters: int,
+    record: Path,
+    workers: int | None,
+    out: Console,
+    rng: random.Random | None = None,
+) -> None:
+    """Run the whole election into `record`. `rng` draws the voters' choices and their coin
+    tosses (audit a ballot first: 5 %; re-vote: 10 %), default a fresh `random.Random()`
+    seeded by the system; keys, codes and proofs always use the system's randomness."""
     if record.exists():
         if not (record / "record.json").exists():
             raise RecordError(f"{record}: exists and is not a record; choose another --record")
         shutil.rmtree(record)
-    rng = random.Random()
+    rng = random.Random() if rng is None else rng
     with tempfile.TemporaryDirectory(prefix="openballot-demo-secrets-") as tmp:
         secrets_dir = Path(tmp)
         manifest = steps.new_election(record, demo_manifest_path(), len(TRUSTEES), 2)

@@ -47,7 +47,7 @@ def new_code() -> str:
 
 #: What a voter may type on an Arabic or Persian keyboard, or paste from a document: Arabic-
 #: Indic digits read as digits, other dashes and spaces as a dash, invisible marks dropped.
-#: The booth applies the same map (web/src/format.js).
+#: The booth applies the same map (web/src/protocol/credentials.js).
 _TYPED_AS = {
     **{chr(0x0660 + d): str(d) for d in range(10)},
     **{chr(0x06F0 + d): str(d) for d in range(10)},
