@@ -2,8 +2,8 @@
 
 Each target takes raw bytes, as a board, a record or a voter's device would hand them over,
 and runs one parser on them. The rule it checks: on any input, the only exception a parser
-may raise is OpenBallotError (or a subclass); anything else (TypeError, KeyError,
-RecursionError, UnicodeError, ...) is a crash.
+may raise is OpenBallotError (or a subclass), with a message that has a UTF-8 encoding; anything
+else (TypeError, KeyError, RecursionError, UnicodeError, ...) is a crash.
 
     python tests/fuzz/harness.py TARGET [libFuzzer options] [corpus dirs]
     python tests/fuzz/harness.py receipt -max_total_time=60 /tmp/new tests/fuzz/corpus/receipt
@@ -15,7 +15,6 @@ in tests/fuzz/record/ (a demo election, ballots left out).
 
 from __future__ import annotations
 
-import contextlib
 import sys
 import tempfile
 from collections.abc import Callable
@@ -124,8 +123,12 @@ def replay(target: str, data: bytes) -> None:
     OpenBallotError (a crash)."""
     from openballot.errors import OpenBallotError
 
-    with contextlib.suppress(OpenBallotError):
+    try:
         targets()[target](data)
+    except OpenBallotError as exc:
+        # The message is shown by the command line and sent by the server: it must have a
+        # UTF-8 encoding (a lone surrogate copied from the input has none).
+        str(exc).encode("utf-8")
 
 
 def main() -> None:

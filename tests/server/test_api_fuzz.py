@@ -45,16 +45,17 @@ PROBLEM_FIELDS = {"type", "title", "status", "detail"}
 #: POST operations that take no body.
 NO_BODY = {"open", "close", "result"}
 
+#: Text with lone surrogates among other characters: JSON can carry them ("\\ud800").
+TEXT = st.text(st.characters(exclude_categories=()) | st.sampled_from("\ud800\udfff"), max_size=8)
 #: Any JSON value, small: what a hostile client might send in place of a body or a field.
 JSON = st.recursive(
     st.none()
     | st.booleans()
     | st.integers(min_value=-(2**70), max_value=2**70)
     | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=20),
-    lambda inner: (
-        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
-    ),
+    | st.text(max_size=20)
+    | TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TEXT, inner, max_size=4),
     max_leaves=12,
 )
 
@@ -150,7 +151,7 @@ def mutated(draw: st.DrawFn, value: Any, depth: int = 0) -> Any:
         if how == 0:
             del out[key]
         elif how == 1:
-            out[draw(st.text(max_size=8))] = draw(JSON)
+            out[draw(TEXT)] = draw(JSON)
         else:
             out[key] = draw(mutated(value[key], depth + 1))
         return out
@@ -336,3 +337,16 @@ def test_the_document_lists_every_error_response(elections: Elections) -> None:
             found = "; ".join(str(f).splitlines()[0] for f in exc.exceptions)
             failures.append(f"{label} -> {response.status_code}: {found}")
     assert not failures, "\n".join(failures)
+
+
+def test_a_field_name_that_is_not_text_is_a_400(elections: Elections) -> None:
+    """Found by fuzzing: a district named by a lone surrogate made the credential list's
+    error message unprintable, and the server answered 500. Now the JSON parser refuses
+    such a field name, for every body and every record file."""
+    e = elections.on_board["setup"]
+    r = elections.client.post(
+        e.path("/credentials"),
+        content=b'{"districts": {"\\ud800": []}}',
+        headers={**e.credential_authority(), "content-type": "application/json"},
+    )
+    elections.kit.is_problem(r, 400, "field name", "lone surrogate")
