@@ -15,6 +15,8 @@ in tests/fuzz/record/ (a demo election, ballots left out).
 
 from __future__ import annotations
 
+import json
+import random
 import sys
 import tempfile
 from collections.abc import Callable
@@ -131,15 +133,113 @@ def replay(target: str, data: bytes) -> None:
         str(exc).encode("utf-8")
 
 
+#: Values a mutation may put in place of any part of a JSON document.
+ODD_VALUES: tuple[Any, ...] = (
+    None,
+    True,
+    False,
+    0,
+    -1,
+    1,
+    2**63 - 1,
+    2**63,
+    2**64,
+    -(2**63),
+    1.5,
+    "",
+    "\ud800",
+    "x" * 200,
+    "00" * 32,
+    "ff" * 32,
+    "00" * 64,
+    [],
+    {},
+    [[]],
+)
+FIELD_NAMES = (
+    "type",
+    "ballot",
+    "opening",
+    "contests",
+    "selections",
+    "proof",
+    "signature",
+    "districts",
+    "index",
+    "trustee",
+    "shares",
+    "tree_head",
+    "receipt",
+    "\udc00",
+)
+
+
+def _mutate_json(value: Any, rng: random.Random, depth: int = 0) -> Any:
+    """`value` with one part changed, as a hostile writer of a well-formed record would."""
+    if isinstance(value, dict) and value and depth < 12 and rng.random() < 0.8:
+        key = rng.choice(list(value))
+        out = dict(value)
+        roll = rng.random()
+        if roll < 0.15:
+            del out[key]
+        elif roll < 0.3:
+            out[rng.choice(FIELD_NAMES)] = rng.choice(ODD_VALUES)
+        else:
+            out[key] = _mutate_json(value[key], rng, depth + 1)
+        return out
+    if isinstance(value, list) and value and depth < 12 and rng.random() < 0.8:
+        i = rng.randrange(len(value))
+        out_list = list(value)
+        roll = rng.random()
+        if roll < 0.15:
+            del out_list[i]
+        elif roll < 0.3:
+            out_list.insert(rng.randrange(len(value) + 1), value[i])
+        elif roll < 0.4:
+            rng.shuffle(out_list)
+        else:
+            out_list[i] = _mutate_json(value[i], rng, depth + 1)
+        return out_list
+    if isinstance(value, str) and value and rng.random() < 0.6:
+        i = rng.randrange(len(value))
+        return value[:i] + rng.choice("0f9aA \ud800") + value[i + 1 :]
+    if isinstance(value, int) and not isinstance(value, bool) and rng.random() < 0.6:
+        return value + rng.choice((-1, 1, 2**32, -(2**63)))
+    return rng.choice(ODD_VALUES)
+
+
+def mutate(data: bytes, max_size: int, seed: int) -> bytes:
+    """atheris' custom mutator: most of the time a change to the JSON structure of the
+    input (after its first byte, for record-file), else libFuzzer's own byte mutations."""
+    import atheris
+
+    rng = random.Random(seed)
+    prefix, body = (data[:1], data[1:]) if TARGET == "record-file" else (b"", data)
+    if rng.random() < 0.25:
+        return bytes(atheris.Mutate(data, max_size))
+    try:
+        value = json.loads(body)
+    except ValueError:
+        return bytes(atheris.Mutate(data, max_size))
+    for _ in range(rng.choice((1, 1, 2, 3))):
+        value = _mutate_json(value, rng)
+    out = prefix + json.dumps(value, separators=(",", ":")).encode()
+    return out if len(out) <= max_size else bytes(atheris.Mutate(data, max_size))
+
+
+TARGET = ""
+
+
 def main() -> None:
     if len(sys.argv) < 2 or sys.argv[1] not in TARGETS:
         sys.exit(f"usage: harness.py {{{','.join(TARGETS)}}} [libFuzzer options] [corpus...]")
-    target = sys.argv.pop(1)
+    global TARGET
+    target = TARGET = sys.argv.pop(1)
     import atheris
 
     with atheris.instrument_imports(include=["openballot"]):
         targets()
-    atheris.Setup(sys.argv, lambda data: replay(target, data))
+    atheris.Setup(sys.argv, lambda data: replay(target, data), custom_mutator=mutate)
     atheris.Fuzz()
 
 
