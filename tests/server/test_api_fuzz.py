@@ -38,8 +38,6 @@ from schemathesis import checks  # noqa: E402
 from openballot.election.decryption import decrypt_tally  # noqa: E402
 from openballot.election.tally import Tally  # noqa: E402
 
-pytestmark = pytest.mark.slow
-
 EXAMPLES = int(os.environ.get("OPENBALLOT_API_FUZZ_EXAMPLES", "50"))
 PROBLEM_FIELDS = {"type", "title", "status", "detail"}
 #: POST operations that take no body.
@@ -281,6 +279,7 @@ def fuzz_operation(elections: Elections, op: Any) -> None:
     fuzz()
 
 
+@pytest.mark.slow
 def test_no_request_gets_a_server_error(elections: Elections) -> None:
     ops = operations(elections.client.app)
     assert len(ops) >= 20, [op.label for op in ops]
