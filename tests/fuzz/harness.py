@@ -10,13 +10,15 @@ else (TypeError, KeyError, RecursionError, UnicodeError, ...) is a crash.
 
 `replay(target, data)` runs one input without atheris (tests/fuzz/test_fuzz.py replays the
 corpus with it). The election context that some decoders need comes from the small record
-in tests/fuzz/record/ (a demo election, ballots left out).
+in tests/fuzz/record/ (a demo election, ballots left out; a fresh demo record if that one
+no longer loads).
 """
 
 from __future__ import annotations
 
 import json
 import random
+import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
@@ -63,6 +65,7 @@ def targets() -> dict[str, Callable[[bytes], None]]:
     from openballot.election.decryption import Result, TrusteeDecryption
     from openballot.election.manifest import Manifest
     from openballot.election.tally import Tally
+    from openballot.errors import OpenBallotError
     from openballot.jsonfields import loads
     from openballot.record.ballot_log import AuditEntry, parse_unverified_entry
     from openballot.record.files import read_json
@@ -72,7 +75,15 @@ def targets() -> dict[str, Callable[[bytes], None]]:
     from openballot.verify.board_check import VoterReceipt
     from openballot.verify.verifier import load_context
 
-    ctx = load_context(RecordLayout(RECORD))
+    try:
+        ctx = load_context(RecordLayout(RECORD))
+    except OpenBallotError:
+        # The record format changed since tests/fuzz/record/ was made (make_corpus.py
+        # remakes it): fuzz against a fresh demo record rather than not at all.
+        fresh = Path(tempfile.mkdtemp(prefix="openballot-fuzz-record-")) / "record"
+        demo = [str(Path(sys.executable).with_name("openballot")), "demo", "--voters", "4"]
+        subprocess.run([*demo, "--record", str(fresh)], check=True, capture_output=True)
+        ctx = load_context(RecordLayout(fresh))
     districts = ctx.manifest.district_ids()
     scratch = RecordLayout(Path(tempfile.mkdtemp(prefix="openballot-fuzz-")))
     for d in ("ceremony", "decryptions"):
