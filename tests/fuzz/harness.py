@@ -16,8 +16,10 @@ no longer loads).
 
 from __future__ import annotations
 
+import atexit
 import json
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -81,11 +83,13 @@ def targets() -> dict[str, Callable[[bytes], None]]:
         # The record format changed since tests/fuzz/record/ was made (make_corpus.py
         # remakes it): fuzz against a fresh demo record rather than not at all.
         fresh = Path(tempfile.mkdtemp(prefix="openballot-fuzz-record-")) / "record"
+        atexit.register(shutil.rmtree, fresh.parent, ignore_errors=True)
         demo = [str(Path(sys.executable).with_name("openballot")), "demo", "--voters", "4"]
         subprocess.run([*demo, "--record", str(fresh)], check=True, capture_output=True)
         ctx = load_context(RecordLayout(fresh))
     districts = ctx.manifest.district_ids()
     scratch = RecordLayout(Path(tempfile.mkdtemp(prefix="openballot-fuzz-")))
+    atexit.register(shutil.rmtree, scratch.root, ignore_errors=True)
     for d in ("ceremony", "decryptions"):
         (scratch.root / d).mkdir()
 

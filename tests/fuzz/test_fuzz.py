@@ -91,7 +91,8 @@ def test_fuzz(target: str, tmp_path: Path) -> None:
         str(found),
         str(seeds),
     ]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    # libFuzzer ends the process without atexit: the harness's scratch files go in tmp_path.
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "TMPDIR": str(tmp_path)}
     run = subprocess.run(
         command, capture_output=True, text=True, timeout=SECONDS + 120, env=env, check=False
     )
