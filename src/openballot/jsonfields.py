@@ -83,6 +83,9 @@ def get_int(o: dict[str, Any], key: str, where: str, minimum: int = 0) -> int:
 def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
+        # A key ends up in error messages (an unknown district, a label's language): one
+        # that has no UTF-8 encoding would make the message itself unprintable.
+        text(key, "a field name")
         if key in out:
             raise DecodeError(f"field {key!r} appears twice in one object")
         out[key] = value
@@ -95,7 +98,8 @@ def _refuse_constant(name: str) -> Any:
 
 def loads(data: bytes | str, where: str) -> Any:
     """Parse JSON strictly: a key given twice is refused, since two readers could each take a
-    different one of its values; errors (and absurd nesting) name `where`."""
+    different one of its values, and so is a key that is not valid Unicode text (a lone
+    surrogate); errors (and absurd nesting) name `where`."""
     try:
         return json.loads(
             data, object_pairs_hook=_refuse_duplicate_keys, parse_constant=_refuse_constant
