@@ -70,7 +70,9 @@ def main() -> None:
         service = board.get(ctx.manifest.election_id)
         district, code = people[0]
         secret = credential_secret(ctx.manifest.election_id, code)
-        honest, _ = encrypt_ballot(ctx, district, secret, random_choices(ctx.manifest, district, random.Random(7)))
+        honest, _ = encrypt_ballot(
+            ctx, district, secret, random_choices(ctx.manifest, district, random.Random(7))
+        )
         service.cast({"ballot": honest.to_json()})
         forged = [forged_copy(honest.to_json()) for _ in range(args.copies)]
 

@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from openballot.crypto.group import random_scalar
+from openballot.crypto.proofs import RangeProof
 from openballot.election.acceptance import (
     AcceptancePolicy,
     AuditedBallotCast,
@@ -18,8 +20,6 @@ from openballot.election.acceptance import (
     OutOfOrder,
     check_valid,
 )
-from openballot.crypto.group import random_scalar
-from openballot.crypto.proofs import RangeProof
 from openballot.election.ballot import BallotOpening, EncryptedBallot, encrypt_ballot
 from openballot.errors import ProofError, ProtocolError
 

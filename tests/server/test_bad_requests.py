@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from openballot.crypto.group import IDENTITY, L, Scalar, g_pow
 from openballot.crypto.encoding import digest
+from openballot.crypto.group import IDENTITY, L, Scalar, g_pow
 from openballot.crypto.proofs import SchnorrProof
 from openballot.election.ballot import SIGNATURE_TAG, EncryptedBallot, encrypt_ballot
 from openballot.election.credentials import credential_secret, new_code

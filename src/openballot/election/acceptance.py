@@ -10,9 +10,9 @@ A ballot (cast or audited) is acceptable when all of these hold:
 A board (the record's `BallotBox`, the HTTP `ElectionService`) checks all three before it
 appends, cheapest first (`AcceptancePolicy.check`: no range proof for an ineligible ballot
 or a bad signature), and appends nothing when one fails; it answers a cast ballot already
-cast with the existing receipt instead (a replay). The verifier meets lines a board should have refused: it
-checks validity in worker processes and order and eligibility in log order, with the same
-methods, and turns each refusal into its finding.
+cast with the existing receipt instead (a replay). The verifier meets lines a board should
+have refused: it checks validity in worker processes and order and eligibility in log order,
+with the same methods, and turns each refusal into its finding.
 """
 
 from __future__ import annotations
