@@ -13,6 +13,7 @@ from fastapi import FastAPI
 
 from openballot.server.limits import BodySizeLimit
 from openballot.server.problems import install_problem_handlers
+from openballot.server.rate_limit import FailureLimiter, FailureRateLimit
 from openballot.server.routes import ROUTERS
 from openballot.server.routes.booth import install_booth
 from openballot.server.routes.deps import attach
@@ -26,9 +27,15 @@ MAX_BODY_BYTES = 1 << 20
 MAX_CREDENTIALS_BYTES = 1 << 30
 
 
-def create_app(board: Board, admin_token: str, booth_dir: Path | None = None) -> FastAPI:
-    """The API over `board`, with `admin_token` for the admin's calls, and the booth in
-    `booth_dir` if given."""
+def create_app(
+    board: Board,
+    admin_token: str,
+    booth_dir: Path | None = None,
+    failures: FailureLimiter | None = None,
+) -> FastAPI:
+    """The API over `board`, with `admin_token` for the admin's calls, the booth in
+    `booth_dir` if given, and each client's failed submissions limited by `failures` if given
+    (`openballot serve` gives one)."""
     app = FastAPI(
         title="OpenBallot",
         version="1",
@@ -45,4 +52,6 @@ def create_app(board: Board, admin_token: str, booth_dir: Path | None = None) ->
         max_bytes=MAX_BODY_BYTES,
         larger={"/credentials": MAX_CREDENTIALS_BYTES},
     )
+    if failures is not None:  # added last, so outermost: it sees the 413s too
+        app.add_middleware(FailureRateLimit, limiter=failures)
     return app
