@@ -15,6 +15,7 @@ from openballot.server.limits import BodySizeLimit
 from openballot.server.problems import install_problem_handlers
 from openballot.server.rate_limit import FailureLimiter, FailureRateLimit
 from openballot.server.routes import ROUTERS
+from openballot.server.routes.api_docs import install_api_docs
 from openballot.server.routes.booth import install_booth
 from openballot.server.routes.deps import attach
 from openballot.server.service import Board
@@ -40,6 +41,9 @@ def create_app(
         title="OpenBallot",
         version="1",
         description="End-to-end verifiable elections: the bulletin board and its API.",
+        # FastAPI's pages load Swagger UI and ReDoc from a CDN: /docs is served locally.
+        docs_url=None,
+        redoc_url=None,
     )
     install_problem_handlers(app)
     attach(app, board, admin_token)
@@ -47,6 +51,7 @@ def create_app(
         app.include_router(router)
     if booth_dir is not None:
         install_booth(app, booth_dir)
+    install_api_docs(app, None if booth_dir is None else booth_dir / "dist" / "swagger-ui")
     app.add_middleware(
         BodySizeLimit,
         max_bytes=MAX_BODY_BYTES,
