@@ -140,3 +140,23 @@ def test_memory_is_bounded_by_the_number_of_addresses() -> None:
     assert limiter.retry_after("10.1.0.0") is None
     clock.now += 60
     assert limiter.retry_after("10.1.3.231") is None
+
+
+def test_behind_nginx_the_address_is_the_one_nginx_saw(limited: Any) -> None:
+    """`serve` runs uvicorn with its proxy headers on (trusted from loopback): the limit applies
+    to the address nginx appends to X-Forwarded-For, not to nginx's own nor to one the client
+    wrote into the header itself."""
+    from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+    e, _, client = limited
+    proxied = ProxyHeadersMiddleware(client("127.0.0.1").app, trusted_hosts="127.0.0.1,::1")
+    nginx = TestClient(proxied, raise_server_exceptions=False, client=("127.0.0.1", 40000))
+
+    def via_nginx(seen: str, claimed: str = "203.0.113.5") -> Any:
+        forwarded = {"X-Forwarded-For": f"{claimed}, {seen}"}  # $proxy_add_x_forwarded_for
+        return nginx.post(e.path("/ballots"), json=forged(e), headers=forwarded)
+
+    for _ in range(LIMIT):
+        assert via_nginx("192.0.2.7").status_code == 422
+    assert via_nginx("192.0.2.7", claimed="198.51.100.9").status_code == 429
+    assert via_nginx("192.0.2.8").status_code == 422  # another voter behind the same nginx
