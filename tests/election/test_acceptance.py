@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from openballot.crypto.group import random_scalar
+from openballot.crypto.proofs import RangeProof
 from openballot.election.acceptance import (
     AcceptancePolicy,
     AuditedBallotCast,
@@ -105,3 +107,64 @@ def test_a_bad_opening_is_refused_by_the_ballot_checks(
     bad["signature"]["response"] = bad["signature"]["challenge"]
     with pytest.raises(ProofError):
         policy.check(EncryptedBallot.from_json(bad))
+
+
+# --- cheap checks first (issue 7: a copied ballot with a made-up signature) -----------------
+
+
+@pytest.fixture
+def range_proofs_verified(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every range proof verified from now on, counted: a spy on RangeProof.verify."""
+    calls: list[object] = []
+    original = RangeProof.verify
+
+    def spy(self: RangeProof, *args: Any, **kwargs: Any) -> None:
+        calls.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(RangeProof, "verify", spy)
+    return calls
+
+
+def _copied_with_made_up_signature(ballot: EncryptedBallot) -> EncryptedBallot:
+    """A ballot copied from the board, with broken range proofs and a random signature."""
+    broken = ballot.to_json()
+    for contest in broken["contests"]:
+        contest["proof"]["responses"][0] = random_scalar().hex()
+        for selection in contest["selections"]:
+            selection["proof"]["responses"][0] = random_scalar().hex()
+    broken["signature"] = {"challenge": random_scalar().hex(), "response": random_scalar().hex()}
+    return EncryptedBallot.from_json(broken)
+
+
+def test_a_bad_signature_is_refused_before_any_range_proof(
+    election: Any, north_vote: Any, range_proofs_verified: list[object]
+) -> None:
+    forged = _copied_with_made_up_signature(north_vote.ballot)
+    policy = AcceptancePolicy(election.ctx)
+    for opening in (None, north_vote.opening):
+        with pytest.raises(ProofError, match="^credential signature fails$"):
+            policy.check(forged, opening)
+    assert range_proofs_verified == []
+    # The verifier still names the first failing proof, as protocol.md 12.7 lists them.
+    with pytest.raises(ProofError, match="proof that the selection is 0 or 1 fails"):
+        check_valid(election.ctx, forged)
+    assert range_proofs_verified != []
+
+
+def test_an_ineligible_ballot_is_refused_before_any_range_proof(
+    election: Any, north_vote: Any, range_proofs_verified: list[object]
+) -> None:
+    forged = _copied_with_made_up_signature(north_vote.ballot)
+    policy = AcceptancePolicy(election.ctx, district_of={})
+    with pytest.raises(Ineligible):
+        policy.check(forged)
+    assert range_proofs_verified == []
+
+
+def test_an_honest_ballot_has_every_range_proof_verified(
+    election: Any, north_vote: Any, range_proofs_verified: list[object]
+) -> None:
+    AcceptancePolicy(election.ctx).check(north_vote.ballot)
+    proofs = sum(len(c.selections) + 1 for c in north_vote.ballot.contests)
+    assert len(range_proofs_verified) == proofs

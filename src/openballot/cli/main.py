@@ -274,6 +274,14 @@ def serve(
     max_connections: Annotated[
         int, typer.Option(min=1, help="Open connections at once; more are closed at once.")
     ] = 1024,
+    max_failures_per_minute: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Refused submissions a client address may have a minute before it gets 429 "
+            "(0: no limit).",
+        ),
+    ] = 60,
     # hostile connections: end
 ) -> None:
     """Run the bulletin board, the HTTP API (OpenAPI at /docs) and the voting booth."""
@@ -292,7 +300,7 @@ def serve(
 
     token, token_file = admin_token(data)
     booth_dir = booth or default_booth_dir()
-    application, url = build_app(data, database, booth_dir, token)
+    application, url = build_app(data, database, booth_dir, token, max_failures_per_minute)
     err.print(f"board storage: {url.split('@')[-1]}", markup=False, highlight=False)
     err.print(
         "admin token: " + (f"in {token_file}" if token_file else "from OPENBALLOT_ADMIN_TOKEN"),

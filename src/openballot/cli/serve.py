@@ -35,16 +35,24 @@ def admin_token(data: Path) -> tuple[str, Path | None]:
 
 
 def build_app(
-    data: Path, database: str | None, booth: Path | None, token: str
+    data: Path,
+    database: str | None,
+    booth: Path | None,
+    token: str,
+    max_failures_per_minute: int = 60,
 ) -> tuple[FastAPI, str]:
-    """The application over the board in `data` (or at `database`), and the storage URL.
-    The server's packages are imported here, so the other commands run without them."""
+    """The application over the board in `data` (or at `database`), and the storage URL;
+    each client address may have `max_failures_per_minute` submissions refused a minute
+    (0: no limit). The server's packages are imported here, so the other commands run
+    without them."""
     from openballot.board.signing import BoardKey
     from openballot.board.store import BoardStore
     from openballot.server.app import create_app
+    from openballot.server.rate_limit import FailureLimiter
     from openballot.server.service import Board
 
     data.mkdir(parents=True, exist_ok=True)
     url = database or f"sqlite:///{data / 'board.sqlite3'}"
     board = Board(BoardStore(url), BoardKey.load_or_create(data / "board.key"))
-    return create_app(board, token, booth), url
+    failures = FailureLimiter(max_failures_per_minute) if max_failures_per_minute else None
+    return create_app(board, token, booth, failures), url

@@ -8,10 +8,11 @@ A ballot (cast or audited) is acceptable when all of these hold:
 3. **Eligibility** (13.2): its credential is on the credential list of its district.
 
 A board (the record's `BallotBox`, the HTTP `ElectionService`) checks all three before it
-appends, and appends nothing when one fails; it answers a cast ballot already cast with the
-existing receipt instead (a replay). The verifier meets lines a board should have refused: it
-checks validity in worker processes and order and eligibility in log order, with the same
-methods, and turns each refusal into its finding.
+appends, cheapest first (`AcceptancePolicy.check`: no range proof for an ineligible ballot
+or a bad signature), and appends nothing when one fails; it answers a cast ballot already
+cast with the existing receipt instead (a replay). The verifier meets lines a board should
+have refused: it checks validity in worker processes and order and eligibility in log order,
+with the same methods, and turns each refusal into its finding.
 """
 
 from __future__ import annotations
@@ -20,7 +21,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 
-from openballot.election.ballot import BallotOpening, EncryptedBallot, verify_ballot, verify_opening
+from openballot.election.ballot import (
+    BallotOpening,
+    EncryptedBallot,
+    check_ballot_form,
+    verify_ballot,
+    verify_opening,
+    verify_range_proofs,
+    verify_signature,
+)
 from openballot.election.context import ElectionContext
 from openballot.errors import ProtocolError
 
@@ -156,11 +165,18 @@ class AcceptancePolicy:
         earlier: BallotKind | None = None,
     ) -> None:
         """Every rule: what a board checks before it appends `ballot` (cast, or audited with
-        `opening`) to a log that holds its tracker as `earlier`. Order first (a replay costs
-        nothing), the opening last (an ineligible audit is refused as such)."""
+        `opening`) to a log that holds its tracker as `earlier`. Cheapest first, so that a
+        refused ballot costs as little as it can: the order (a lookup: a replay costs
+        nothing), the ballot's form (no group operation), eligibility (a lookup), the
+        signature (one proof: a copied ballot with a made-up signature stops here), then the
+        range proofs (most of the cost), and the opening last (an ineligible audit is refused
+        as such). The verifier's findings do not depend on this order: it checks validity
+        whole (`check_valid`) and eligibility only for a valid line."""
         ref = BallotRef.of(ballot)
         self.check_order(ref.tracker, BallotKind.of(opening), earlier)
-        verify_ballot(self.ctx, ballot)
+        check_ballot_form(self.ctx, ballot)
         self.check_eligible(ref)
+        verify_signature(ballot)
+        verify_range_proofs(self.ctx, ballot)
         if opening is not None:
             verify_opening(self.ctx, ballot, opening)

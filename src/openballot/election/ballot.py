@@ -29,6 +29,9 @@ __all__ = [
     "EncryptedBallot",
     "BallotOpening",
     "encrypt_ballot",
+    "check_ballot_form",
+    "verify_signature",
+    "verify_range_proofs",
     "verify_ballot",
     "verify_opening",
     "ciphertext_from_json",
@@ -292,10 +295,9 @@ def _style(ctx: ElectionContext, district: str) -> tuple[Contest, ...]:
         raise ProtocolError(f"unknown district {district!r}") from None
 
 
-def verify_ballot(ctx: ElectionContext, ballot: EncryptedBallot) -> None:
-    """Check everything about a ballot that needs no other ballot: the election, the ballot
-    style, every proof and the signature. Eligibility of the credential is checked by the
-    caller against the credential list. Raises ProtocolError or ProofError naming the part."""
+def check_ballot_form(ctx: ElectionContext, ballot: EncryptedBallot) -> None:
+    """The checks that cost no group operation: the election, the district's ballot style and
+    each contest's options. A board runs them (and eligibility) before any proof."""
     if ballot.election != ctx.fingerprint:
         raise ProtocolError("ballot is for another election (fingerprint differs)")
     style = _style(ctx, ballot.district)
@@ -306,7 +308,6 @@ def verify_ballot(ctx: ElectionContext, ballot: EncryptedBallot) -> None:
             f"wrong ballot style for district {ballot.district!r}: "
             f"expected contests {want}, got {got}"
         )
-    key = ctx.joint_key
     for contest, enc in zip(style, ballot.contests, strict=False):
         options = [s.option_id for s in enc.selections]
         if options != list(contest.option_ids()):
@@ -314,6 +315,24 @@ def verify_ballot(ctx: ElectionContext, ballot: EncryptedBallot) -> None:
                 f"contest {contest.id!r}: expected options {list(contest.option_ids())}, "
                 f"got {options}"
             )
+
+
+def verify_signature(ballot: EncryptedBallot) -> None:
+    """The credential's signature over the whole ballot: one Schnorr proof, cheap next to the
+    range proofs, and what a copied ballot with a made-up signature fails."""
+    try:
+        ballot.signature.verify(
+            SIGNATURE_TAG, _signature_context(ballot.body_encoding()), ballot.credential
+        )
+    except ProofError:
+        raise ProofError("credential signature fails") from None
+
+
+def verify_range_proofs(ctx: ElectionContext, ballot: EncryptedBallot) -> None:
+    """The costly part of a ballot's validity: each selection is 0 or 1, and each contest's
+    selections add up to between its min and max. Assumes `check_ballot_form` has passed."""
+    key = ctx.joint_key
+    for contest, enc in zip(_style(ctx, ballot.district), ballot.contests, strict=False):
         for s in enc.selections:
             try:
                 s.proof.verify(
@@ -343,12 +362,18 @@ def verify_ballot(ctx: ElectionContext, ballot: EncryptedBallot) -> None:
                 f"contest {contest.id!r}: proof that {contest.min_selections} to "
                 f"{contest.max_selections} options are chosen fails ({exc})"
             ) from None
-    try:
-        ballot.signature.verify(
-            SIGNATURE_TAG, _signature_context(ballot.body_encoding()), ballot.credential
-        )
-    except ProofError:
-        raise ProofError("credential signature fails") from None
+
+
+def verify_ballot(ctx: ElectionContext, ballot: EncryptedBallot) -> None:
+    """Check everything about a ballot that needs no other ballot: the election, the ballot
+    style, every proof and the signature, in the order of protocol.md 12.7, so that the
+    verifier's finding names the first part that fails (a tampered ciphertext is named as
+    such, not as the signature it also breaks). A board refuses in a cheaper order
+    (`AcceptancePolicy.check`). Eligibility of the credential is checked by the caller
+    against the credential list. Raises ProtocolError or ProofError naming the part."""
+    check_ballot_form(ctx, ballot)
+    verify_range_proofs(ctx, ballot)
+    verify_signature(ballot)
 
 
 def verify_opening(ctx: ElectionContext, ballot: EncryptedBallot, opening: BallotOpening) -> None:

@@ -13,7 +13,9 @@ from fastapi import FastAPI
 
 from openballot.server.limits import BodySizeLimit
 from openballot.server.problems import install_problem_handlers
+from openballot.server.rate_limit import FailureLimiter, FailureRateLimit
 from openballot.server.routes import ROUTERS
+from openballot.server.routes.api_docs import install_api_docs
 from openballot.server.routes.booth import install_booth
 from openballot.server.routes.deps import attach
 from openballot.server.service import Board
@@ -26,13 +28,22 @@ MAX_BODY_BYTES = 1 << 20
 MAX_CREDENTIALS_BYTES = 1 << 30
 
 
-def create_app(board: Board, admin_token: str, booth_dir: Path | None = None) -> FastAPI:
-    """The API over `board`, with `admin_token` for the admin's calls, and the booth in
-    `booth_dir` if given."""
+def create_app(
+    board: Board,
+    admin_token: str,
+    booth_dir: Path | None = None,
+    failures: FailureLimiter | None = None,
+) -> FastAPI:
+    """The API over `board`, with `admin_token` for the admin's calls, the booth in
+    `booth_dir` if given, and each client's failed submissions limited by `failures` if given
+    (`openballot serve` gives one)."""
     app = FastAPI(
         title="OpenBallot",
         version="1",
         description="End-to-end verifiable elections: the bulletin board and its API.",
+        # FastAPI's pages load Swagger UI and ReDoc from a CDN: /docs is served locally.
+        docs_url=None,
+        redoc_url=None,
     )
     install_problem_handlers(app)
     attach(app, board, admin_token)
@@ -40,9 +51,12 @@ def create_app(board: Board, admin_token: str, booth_dir: Path | None = None) ->
         app.include_router(router)
     if booth_dir is not None:
         install_booth(app, booth_dir)
+    install_api_docs(app, None if booth_dir is None else booth_dir / "dist" / "swagger-ui")
     app.add_middleware(
         BodySizeLimit,
         max_bytes=MAX_BODY_BYTES,
         larger={"/credentials": MAX_CREDENTIALS_BYTES},
     )
+    if failures is not None:  # added last, so outermost: it sees the 413s too
+        app.add_middleware(FailureRateLimit, limiter=failures)
     return app
