@@ -26,6 +26,7 @@ import dataclasses
 import logging
 import resource
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import h11
@@ -164,9 +165,12 @@ class RateLimitedLog(logging.Filter):
     log a traceback, once per connection or request; this keeps the log readable and its
     size bounded. uvicorn's errors (an exception in the application) all go through."""
 
-    def __init__(self, interval: float = 10.0) -> None:
+    def __init__(
+        self, interval: float = 10.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         super().__init__()
         self.interval = interval
+        self._clock = clock
         self._last: dict[str, float] = {}
         self._dropped: dict[str, int] = {}
 
@@ -175,7 +179,7 @@ class RateLimitedLog(logging.Filter):
             return True  # an exception in the application is a bug to see, every time
         # asyncio puts the socket or transport on the lines after the first: not in the key
         key = f"{record.name}:{str(record.msg).partition(chr(10))[0]}"
-        now = time.monotonic()
+        now = self._clock()
         last = self._last.get(key)
         if last is not None and now - last < self.interval:
             self._dropped[key] = self._dropped.get(key, 0) + 1
