@@ -12,7 +12,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from openballot.server.limits import BodySizeLimit
-from openballot.server.problems import install_problem_handlers
+from openballot.server.problems import PROBLEM_RESPONSES, install_problem_handlers
 from openballot.server.rate_limit import FailureLimiter, FailureRateLimit
 from openballot.server.routes import ROUTERS
 from openballot.server.routes.api_docs import install_api_docs
@@ -48,7 +48,7 @@ def create_app(
     install_problem_handlers(app)
     attach(app, board, admin_token)
     for router in ROUTERS:
-        app.include_router(router)
+        app.include_router(router, responses=PROBLEM_RESPONSES)
     if booth_dir is not None:
         install_booth(app, booth_dir)
     install_api_docs(app, None if booth_dir is None else booth_dir / "dist" / "swagger-ui")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -13,7 +14,7 @@ from openballot.board.store import BoardStorageError
 from openballot.errors import DecodeError, OpenBallotError, ProofError, ProtocolError
 from openballot.server.service import Conflict, Forbidden, NotFound
 
-__all__ = ["problem", "install_problem_handlers"]
+__all__ = ["problem", "install_problem_handlers", "PROBLEM_RESPONSES"]
 
 _log = logging.getLogger("openballot.server")
 
@@ -28,6 +29,41 @@ _STATUS: list[tuple[type[OpenBallotError], int, str]] = [
     (ProtocolError, 422, "rejected"),
     (OpenBallotError, 400, "bad-request"),
 ]
+
+
+_PROBLEM_SCHEMA = {
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+    },
+}
+
+_STATUS_MEANING = {
+    400: "malformed: the body, a field or a parameter is not what the protocol allows",
+    403: "forbidden: the bearer token of the role is missing or wrong",
+    404: "not found: no such election, tally, result, tree head, leaf or proof",
+    405: "method not allowed",
+    409: "conflict: the right request in the wrong phase, or already done",
+    413: "too large: the body is over its limit",
+    422: "proof-fails or rejected: a proof or signature fails, or a rule of the protocol",
+    429: "too many failures: this client's failed submissions are over the limit",
+    500: "storage-error or internal-error: the board's fault; sending again is safe",
+}
+
+#: Every error answer, as the OpenAPI document lists it for each route: an RFC 9457 problem
+#: detail. (Declaring 422 also keeps FastAPI from listing its own validation error body,
+#: which this API never sends: a bad parameter is a 400 problem detail.)
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {
+        "description": meaning,
+        "content": {"application/problem+json": {"schema": _PROBLEM_SCHEMA}},
+    }
+    for status, meaning in _STATUS_MEANING.items()
+}
 
 
 def problem(status: int, kind: str, detail: str) -> JSONResponse:
