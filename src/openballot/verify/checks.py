@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["Check"]
+from openballot.record.log_grammar import Rule
+
+__all__ = ["Check", "order_check"]
 
 
 class Check(StrEnum):
@@ -38,6 +40,20 @@ class Check(StrEnum):
     )
     BOARD_DECODE = "board.decode", "a line of board.jsonl is not a leaf"
     BOARD_CONTENT = "board.content", "a record file or ballot line disagrees with the board log"
+    # The order of the board log: one check per rule of its grammar, whose id and meaning
+    # are the rule's (openballot.record.log_grammar, protocol.md 17.1.1).
+    ORDER_MANIFEST = Rule.MANIFEST.value, Rule.MANIFEST.meaning
+    ORDER_TRUSTEE = Rule.TRUSTEE.value, Rule.TRUSTEE.meaning
+    ORDER_ONCE = Rule.ONCE.value, Rule.ONCE.meaning
+    ORDER_SETUP = Rule.SETUP.value, Rule.SETUP.meaning
+    ORDER_SHARES = Rule.SHARES.value, Rule.SHARES.meaning
+    ORDER_VERDICT = Rule.VERDICT.value, Rule.VERDICT.meaning
+    ORDER_OPENING = Rule.OPENING.value, Rule.OPENING.meaning
+    ORDER_BALLOT = Rule.BALLOT.value, Rule.BALLOT.meaning
+    ORDER_TALLY = Rule.TALLY.value, Rule.TALLY.meaning
+    ORDER_TALLY_SIZE = Rule.TALLY_SIZE.value, Rule.TALLY_SIZE.meaning
+    ORDER_DECRYPTION = Rule.DECRYPTION.value, Rule.DECRYPTION.meaning
+    ORDER_RESULT = Rule.RESULT.value, Rule.RESULT.meaning
     BOARD_TREE_HEAD = (
         "board.tree-head",
         "a signed tree head is missing, unreadable or not the log's",
@@ -78,3 +94,11 @@ class Check(StrEnum):
     )
     RESULT_DECRYPTION = "result.decryption", "the named decryptions cannot give a result"
     RESULT_COUNT = "result.count", "a count differs from the one the decryptions give"
+
+
+def order_check(rule: Rule) -> Check:
+    """The check that reports a breach of a rule of the board log's grammar."""
+    return _BY_ID[rule.value]
+
+
+_BY_ID: dict[str, Check] = {check.value: check for check in Check}
