@@ -135,3 +135,16 @@ def test_a_reordered_log_is_refused_by_its_grammar(
     # Every head was re-signed and every file still says what its leaf says: only the order
     # of the log gives the rewrite away.
     assert _failed_checks(checked.stdout) == expected, out
+
+
+def test_every_prefix_of_an_honest_board_log_is_grammatical(honest: tuple[Path, Any]) -> None:
+    from openballot.record.board_entries import read_leaf
+    from openballot.record.log_grammar import LogOrder
+
+    order = LogOrder()
+    for number, leaf in enumerate((honest[0] / "board.jsonl").read_bytes().splitlines(), 1):
+        read = read_leaf(leaf, f"board.jsonl:{number}")
+        assert order.breaches(read) == (), number
+        order = order.after(read)
+        assert order.finish() == ()
+    assert order.decided and order.ballots == 5
