@@ -40,32 +40,21 @@ __all__ = ["Rule", "Phase", "Breach", "LogOrder"]
 
 
 class Rule(StrEnum):
-    """A rule of the log's grammar, with a one-line meaning. Its id is the verifier's check
-    id for a breach of it (`verify.checks.Check`), so it is stable."""
+    """A rule of the log's grammar (protocol.md 17.1.1). Its id is the verifier's check id
+    for a breach of it, so it is stable; `verify.checks.Check` says what each means."""
 
-    meaning: str
-
-    def __new__(cls, value: str, meaning: str) -> Rule:
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.meaning = meaning
-        return member
-
-    MANIFEST = "order.manifest", "leaf 0 is not the manifest, or another leaf is one"
-    TRUSTEE = "order.trustee", "a leaf names a trustee outside 1..n"
-    ONCE = "order.once", "a leaf that may appear once (per trustee) appears again"
-    SETUP = "order.setup", "a trustee key, shares, verdict or credential list after the opening"
-    SHARES = "order.shares", "a trustee's shares come before all n trustee keys"
-    VERDICT = "order.verdict", "a trustee's verdict comes before all n trustees' shares"
-    OPENING = "order.opening", "the election leaf is out of place"
-    BALLOT = "order.ballot", "a ballot leaf is not between the election leaf and the tally"
-    TALLY = "order.tally", "the tally is not in the open election"
-    TALLY_SIZE = (
-        "order.tally-size",
-        "the tally's ballot-log size is not the number of ballot leaves before it",
-    )
-    DECRYPTION = "order.decryption", "a decryption is not between the tally and the result"
-    RESULT = "order.result", "the result comes before the tally"
+    MANIFEST = "order.manifest"
+    TRUSTEE = "order.trustee"
+    ONCE = "order.once"
+    SETUP = "order.setup"
+    SHARES = "order.shares"
+    VERDICT = "order.verdict"
+    OPENING = "order.opening"
+    BALLOT = "order.ballot"
+    TALLY = "order.tally"
+    TALLY_SIZE = "order.tally-size"
+    DECRYPTION = "order.decryption"
+    RESULT = "order.result"
 
 
 class Phase(Enum):

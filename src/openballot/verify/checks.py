@@ -40,20 +40,26 @@ class Check(StrEnum):
     )
     BOARD_DECODE = "board.decode", "a line of board.jsonl is not a leaf"
     BOARD_CONTENT = "board.content", "a record file or ballot line disagrees with the board log"
-    # The order of the board log: one check per rule of its grammar, whose id and meaning
-    # are the rule's (openballot.record.log_grammar, protocol.md 17.1.1).
-    ORDER_MANIFEST = Rule.MANIFEST.value, Rule.MANIFEST.meaning
-    ORDER_TRUSTEE = Rule.TRUSTEE.value, Rule.TRUSTEE.meaning
-    ORDER_ONCE = Rule.ONCE.value, Rule.ONCE.meaning
-    ORDER_SETUP = Rule.SETUP.value, Rule.SETUP.meaning
-    ORDER_SHARES = Rule.SHARES.value, Rule.SHARES.meaning
-    ORDER_VERDICT = Rule.VERDICT.value, Rule.VERDICT.meaning
-    ORDER_OPENING = Rule.OPENING.value, Rule.OPENING.meaning
-    ORDER_BALLOT = Rule.BALLOT.value, Rule.BALLOT.meaning
-    ORDER_TALLY = Rule.TALLY.value, Rule.TALLY.meaning
-    ORDER_TALLY_SIZE = Rule.TALLY_SIZE.value, Rule.TALLY_SIZE.meaning
-    ORDER_DECRYPTION = Rule.DECRYPTION.value, Rule.DECRYPTION.meaning
-    ORDER_RESULT = Rule.RESULT.value, Rule.RESULT.meaning
+    # The order of the board log: one check per rule of its grammar, whose id is the rule's
+    # (openballot.record.log_grammar, protocol.md 17.1.1).
+    ORDER_MANIFEST = Rule.MANIFEST.value, "leaf 0 is not the manifest, or another leaf is one"
+    ORDER_TRUSTEE = Rule.TRUSTEE.value, "a leaf names a trustee outside 1..n"
+    ORDER_ONCE = Rule.ONCE.value, "a leaf that may appear once (per trustee) appears again"
+    ORDER_SETUP = (
+        Rule.SETUP.value,
+        "a trustee key, shares, verdict or credential list after the opening",
+    )
+    ORDER_SHARES = Rule.SHARES.value, "a trustee's shares come before all n trustee keys"
+    ORDER_VERDICT = Rule.VERDICT.value, "a trustee's verdict comes before all n trustees' shares"
+    ORDER_OPENING = Rule.OPENING.value, "the election leaf is out of place"
+    ORDER_BALLOT = Rule.BALLOT.value, "a ballot leaf is not between the election leaf and the tally"
+    ORDER_TALLY = Rule.TALLY.value, "the tally is not in the open election"
+    ORDER_TALLY_SIZE = (
+        Rule.TALLY_SIZE.value,
+        "the tally's ballot-log size is not the number of ballot leaves before it",
+    )
+    ORDER_DECRYPTION = Rule.DECRYPTION.value, "a decryption is not between the tally and the result"
+    ORDER_RESULT = Rule.RESULT.value, "the result comes before the tally"
     BOARD_TREE_HEAD = (
         "board.tree-head",
         "a signed tree head is missing, unreadable or not the log's",
