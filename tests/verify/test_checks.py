@@ -13,7 +13,8 @@ from rich.console import Console
 
 import openballot.verify
 from openballot.cli import demo
-from openballot.verify.checks import Check
+from openballot.record.log_grammar import Rule
+from openballot.verify.checks import Check, order_check
 from openballot.verify.verifier import verify_record
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -60,17 +61,28 @@ def test_findings_are_made_with_the_registry_not_with_literals() -> None:
 
 
 def test_every_check_is_used_somewhere() -> None:
+    """By name, but the `order.*` checks, which are reported by the rule broken."""
     source = "\n".join(p.read_text(encoding="utf-8") for p in VERIFY.glob("*.py"))
-    unused = [c.name for c in Check if f"Check.{c.name}" not in source]
+    rules = {rule.value for rule in Rule}
+    unused = [c.name for c in Check if f"Check.{c.name}" not in source and c.value not in rules]
     assert not unused, f"declared but never reported: {unused}"
+    assert "order_check(breach.rule)" in (VERIFY / "board_check.py").read_text(encoding="utf-8")
+
+
+def test_every_rule_of_the_log_grammar_is_a_check_of_its_own() -> None:
+    for rule in Rule:
+        check = order_check(rule)
+        assert check.value == rule.value
+        assert check.name == f"ORDER_{rule.name}"
+    assert [c for c in Check if c.value.startswith("order.")] == [order_check(r) for r in Rule]
 
 
 # --- the cases record.md once contradicted itself on ----------------------------------------
 
 
 def _board_record(root: Path, heads: bool = True) -> None:
-    """The board part of an exported record, by hand: one leaf (a trustee's verdict, which
-    fills no file) and its signed tree head."""
+    """The board part of an exported record, by hand: a log of one leaf (the manifest, which
+    the log's grammar wants first), the files it fills, and its signed tree head."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     from openballot.board.signing import BoardKey
@@ -78,16 +90,21 @@ def _board_record(root: Path, heads: bool = True) -> None:
     from openballot.record.tree_head import SignedTreeHead
 
     key = BoardKey(Ed25519PrivateKey.generate())
-    leaf = b'{"type":"ceremony-ok","trustee":1}'
-    merkle = MerkleRoot()
-    merkle.append(leaf)
-    message = SignedTreeHead.message_for("e", 1, merkle.root(), 1)
-    head = SignedTreeHead("e", 1, merkle.root(), 1, key.sign(message))
+    leaves = [b'{"type":"manifest","manifest":{},"trustees":1,"threshold":1}']
+    merkle, lines = MerkleRoot(), []
+    for size, leaf in enumerate(leaves, 1):
+        merkle.append(leaf)
+        message = SignedTreeHead.message_for("e", size, merkle.root(), size)
+        head = SignedTreeHead("e", size, merkle.root(), size, key.sign(message))
+        lines.append(json.dumps(head.to_json()) + "\n")
     root.mkdir(exist_ok=True)
+    (root / "ceremony").mkdir(exist_ok=True)
     (root / "board.json").write_text(json.dumps({"election": "e", "board_key": key.public.hex()}))
-    (root / "board.jsonl").write_bytes(leaf + b"\n")
+    (root / "board.jsonl").write_bytes(b"".join(leaf + b"\n" for leaf in leaves))
+    (root / "manifest.json").write_text("{}")
+    (root / "ceremony" / "parameters.json").write_text('{"trustees": 1, "threshold": 1}')
     if heads:
-        (root / "tree-heads.jsonl").write_text(json.dumps(head.to_json()) + "\n")
+        (root / "tree-heads.jsonl").write_text("".join(lines))
 
 
 def _board_findings(root: Path) -> list[tuple[str, str]]:

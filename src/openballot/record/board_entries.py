@@ -34,11 +34,13 @@ __all__ = [
     "DecryptionEntry",
     "ResultEntry",
     "BoardEntry",
+    "LeafRead",
     "LEAF_KINDS",
     "FIXED_TAGS",
     "BALLOT_TAGS",
     "leaf_kind",
     "read_unverified_leaf",
+    "read_leaf",
     "parse_leaf",
 ]
 
@@ -197,6 +199,10 @@ BoardEntry = (
     | ResultEntry
 )
 
+#: A leaf as read from a log: decoded, or only its kind for a ballot leaf, whose costly
+#: decoding is left to whoever checks the ballot (`read_leaf`).
+LeafRead = BoardEntry | type[CastEntry] | type[AuditEntry]
+
 #: The registry: every kind of leaf, taken from `BoardEntry` so that the two cannot differ.
 LEAF_KINDS: tuple[type[BoardEntry], ...] = get_args(BoardEntry)
 _BY_TAG: dict[str, type[BoardEntry]] = {kind.TAG: kind for kind in LEAF_KINDS}
@@ -221,6 +227,14 @@ def read_unverified_leaf(data: bytes, where: str) -> tuple[type[BoardEntry], dic
     costly decoding is left to whoever needs the ballot."""
     o = obj(loads(data, where), where)
     return leaf_kind(get_str(o, "type", where), where), o
+
+
+def read_leaf(data: bytes, where: str) -> LeafRead:
+    """A leaf decoded strictly, or a ballot leaf's kind: its fields are not decoded here."""
+    kind, o = read_unverified_leaf(data, where)
+    if issubclass(kind, CastEntry | AuditEntry):
+        return kind
+    return kind.decode(o, where)
 
 
 def parse_leaf(data: bytes, where: str) -> BoardEntry:

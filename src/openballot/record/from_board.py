@@ -1,8 +1,8 @@
 """From a board's log to an election record: each leaf says which record files it fills.
 
-`record_files` applies the leaf kinds of `record.board_entries` to one leaf; it is used both
-to export a board (`write_record`) and by the verifier to check that a record's files say
-exactly what its board log says.
+`record_files` (`leaf_files` for a leaf already read) applies the leaf kinds of
+`record.board_entries` to one leaf; it is used both to export a board (`write_record`) and
+by the verifier to check that a record's files say exactly what its board log says.
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from openballot.jsonfields import get_str, hex_bytes, obj
-from openballot.record.board_entries import read_unverified_leaf
+from openballot.record.board_entries import LeafRead, read_leaf
 from openballot.record.files import json_bytes, write_json
 from openballot.record.layout import RecordLayout
 from openballot.record.leaf import Place, RecordFile
 from openballot.record.tree_head import SignedTreeHead
 
-__all__ = ["BoardInfo", "record_files", "write_record"]
+__all__ = ["BoardInfo", "record_files", "leaf_files", "write_record"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,10 +46,14 @@ def record_files(
 ) -> tuple[Place, tuple[RecordFile, ...]]:
     """Where the leaf goes in the record, and the JSON files it fills. A ballot leaf is not
     decoded here: it is the next line of ballots.jsonl, byte for byte, and that line is."""
-    kind, o = read_unverified_leaf(leaf, where)
-    if kind.PLACE is Place.BALLOT:
-        return kind.PLACE, ()
-    return kind.PLACE, kind.decode(o, where).files(layout)
+    return leaf_files(read_leaf(leaf, where), layout)
+
+
+def leaf_files(read: LeafRead, layout: RecordLayout) -> tuple[Place, tuple[RecordFile, ...]]:
+    """`record_files` of a leaf already read (`board_entries.read_leaf`)."""
+    if isinstance(read, type):
+        return read.PLACE, ()
+    return read.PLACE, read.files(layout)
 
 
 def write_record(

@@ -3,16 +3,20 @@
 Every message is verified completely (proofs, signatures, phase, authorisation) before it is
 appended, and nothing changes when a check fails. Phases follow the protocol: setup (trustee
 keys, then shares, then each trustee's verdict; the credential list) -> open (ballots and
-audits) -> closed (the tally) -> decryptions -> result.
+audits) -> closed (the tally) -> decryptions -> result. Beyond the checks of each request,
+which answer with the reason a person can act on, every leaf is checked against the log's
+grammar (`record.log_grammar`, protocol.md 17.1.1) before it is appended, and the stored log
+is replayed through it at start-up: no path of this module can write an ungrammatical log.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, assert_never
 
@@ -47,6 +51,7 @@ from openballot.record.board_entries import (
     CredentialsEntry,
     DecryptionEntry,
     ElectionEntry,
+    LeafRead,
     ManifestEntry,
     ResultEntry,
     SharesEntry,
@@ -54,6 +59,7 @@ from openballot.record.board_entries import (
     TrusteeKeyEntry,
     parse_leaf,
 )
+from openballot.record.log_grammar import LogOrder
 from openballot.record.receipt import Receipt
 from openballot.verify.ballot_pass import check_ballot_lines
 
@@ -118,6 +124,9 @@ class ElectionService:
     tally: Tally | None = None
     decryptions: dict[int, TrusteeDecryption] = field(default_factory=dict)
     result: Result | None = None
+    #: The log as its grammar sees it, up to the last leaf other than a ballot (the ballots
+    #: appended since are stepped over in `_grammatical`: only their number matters).
+    order: LogOrder = field(default_factory=LogOrder)
 
     @property
     def election_id(self) -> str:
@@ -152,6 +161,7 @@ class ElectionService:
     def apply(self, leaf: BoardEntry) -> None:
         """Update the state with a leaf already checked (now or when it was logged). Each
         kind of leaf has its case; mypy checks that none is left out."""
+        self.order = self.order.after(leaf)
         match leaf:
             case TrusteeKeyEntry():
                 key = TrusteePublicKey.from_json(leaf.key)
@@ -185,8 +195,10 @@ class ElectionService:
                 self.decryptions[dec.trustee] = dec
             case ResultEntry():
                 self.result = Result.from_json(leaf.result, self._opened(leaf))
-            case ManifestEntry() | CastEntry() | AuditEntry():
-                # The manifest makes the service (`Board`); ballots change no state it keeps.
+            case ManifestEntry():
+                pass  # the manifest made the service (`Board`)
+            case CastEntry() | AuditEntry():
+                # Ballots change no state the service keeps.
                 raise self._out_of_place(leaf, "where only the election's fixed part is replayed")
             case _:
                 assert_never(leaf)
@@ -201,7 +213,33 @@ class ElectionService:
             f"election {self.election_id!r}: the board holds a {leaf.TAG!r} leaf {where}"
         )
 
+    def replay(self, seq: int, leaf: BoardEntry) -> None:
+        """Apply a leaf the board stored at index `seq`, once the grammar allows it there: a
+        stored log that breaks it is storage that contradicts what the board wrote."""
+        self._grammatical(leaf, seq, BoardStorageError)
+        self.apply(leaf)
+
+    def _grammatical(
+        self, leaf: LeafRead, at: int, refuse: Callable[[str], OpenBallotError]
+    ) -> None:
+        """Raise `refuse(reason)` unless the log's grammar allows `leaf` at index `at`."""
+        ballots = at - self.order.size  # appended since the last other leaf
+        if ballots and self.order.breaches(CastEntry):
+            raise BoardStorageError(
+                f"election {self.election_id!r}: the board holds ballots out of place "
+                f"before leaf {at}"
+            )
+        self.order = self.order.after_ballots(ballots)
+        broken = self.order.breaches(leaf)
+        if broken:
+            reasons = "; ".join(str(b) for b in broken)
+            raise refuse(
+                f"election {self.election_id!r}: a {leaf.TAG!r} leaf cannot be leaf {at} of "
+                f"the board log: {reasons}"
+            )
+
     def _append(self, leaf: BoardEntry) -> Appended:
+        self._grammatical(leaf, self.log.size, Conflict)
         before = self.log.size
         try:
             appended = self.log.append(leaf.TAG, leaf.leaf())
@@ -301,11 +339,17 @@ class ElectionService:
 
     # --- voting ------------------------------------------------------------------------
 
-    def _open_ctx(self) -> ElectionContext:
+    def _open_ctx(
+        self, ballot: type[CastEntry] | type[AuditEntry] | None = None
+    ) -> ElectionContext:
+        """The open election's context; given the kind of a ballot about to be appended (with
+        the lock held), the log's grammar must allow it too."""
         if self.ctx is None:
             raise Conflict("the election is not open yet")
         if self.tally is not None:
             raise Conflict("the election is closed")
+        if ballot is not None:
+            self._grammatical(ballot, self.log.size, Conflict)
         return self.ctx
 
     def _check_ballot(
@@ -341,7 +385,7 @@ class ElectionService:
         if existing is not None:
             return CastAnswer(tracker, self.log.receipt_for(existing), already_cast=True)
         with self.log.lock:
-            self._open_ctx()
+            self._open_ctx(CastEntry)
             try:
                 leaf = CastEntry(ballot)
                 appended = self.log.append(leaf.TAG, leaf.leaf(), tracker)
@@ -363,7 +407,7 @@ class ElectionService:
         tracker = ballot.tracker()
         self._check_ballot(ballot, opening)
         with self.log.lock:
-            self._open_ctx()
+            self._open_ctx(AuditEntry)
             try:
                 leaf = AuditEntry(ballot, opening)
                 appended = self.log.append(leaf.TAG, leaf.leaf(), tracker)
@@ -432,7 +476,7 @@ class Board:
         """Replay the election's fixed part (every leaf but the ballots)."""
         log = ElectionLog(self.store, self.key, election_id)
         leaves = (
-            _stored_leaf(election_id, entry)
+            (entry.seq, _stored_leaf(election_id, entry))
             for entry in self.store.entries_of_types(election_id, list(FIXED_TAGS))
         )
         first = next(leaves, None)
@@ -441,13 +485,14 @@ class Board:
             # nothing of it was ever public, so it is as if it had not been created.
             self.store.delete_election(election_id)
             return None
-        if not isinstance(first, ManifestEntry):
+        if first is None or not isinstance(first[1], ManifestEntry):
             raise BoardStorageError(f"election {election_id!r} has entries but no manifest first")
+        manifest = first[1]
         service = ElectionService(
-            log, Manifest.from_json(first.manifest), first.trustees, first.threshold
+            log, Manifest.from_json(manifest.manifest), manifest.trustees, manifest.threshold
         )
-        for leaf in leaves:
-            service.apply(leaf)
+        for seq, leaf in itertools.chain([first], leaves):
+            service.replay(seq, leaf)
         return service
 
     def get(self, election_id: str) -> ElectionService:
@@ -479,9 +524,8 @@ class Board:
         service = ElectionService(log, manifest, n, t)
         # The election row and its first leaf are two transactions; a failure between them
         # must not leave an election without a manifest behind.
-        leaf = ManifestEntry(manifest.to_json(), n, t)
         try:
-            log.append(leaf.TAG, leaf.leaf())
+            service._append(ManifestEntry(manifest.to_json(), n, t))
         except BaseException:
             self.store.delete_election(manifest.election_id)
             raise

@@ -3,7 +3,9 @@ tree-heads.jsonl): every signed tree head matches the log at its size, every rec
 says what the log says, and every voter receipt given is still honoured by the log.
 
 Since each tree head is checked against the one log, a board that dropped or rewrote an entry
-after signing a head is caught by that head, and by any receipt a voter kept.
+after signing a head is caught by that head, and by any receipt a voter kept. A board that
+rewrote its log and signed every head anew is caught by the order of its leaves: the log is
+replayed through its grammar (`record.log_grammar`), and each broken rule is a finding.
 """
 
 from __future__ import annotations
@@ -13,14 +15,16 @@ from pathlib import Path
 
 from openballot.errors import DecodeError, OpenBallotError, RecordError
 from openballot.jsonfields import loads
+from openballot.record.board_entries import LeafRead, read_leaf
 from openballot.record.files import iter_lines, read_json
-from openballot.record.from_board import BoardInfo, record_files
+from openballot.record.from_board import BoardInfo, leaf_files
 from openballot.record.layout import RecordLayout
 from openballot.record.leaf import Place
+from openballot.record.log_grammar import Breach, LogOrder
 from openballot.record.merkle import MerkleRoot, leaf_hash
 from openballot.record.receipt import Receipt
 from openballot.record.tree_head import SignedTreeHead
-from openballot.verify.checks import Check
+from openballot.verify.checks import Check, order_check
 from openballot.verify.findings import Report
 
 __all__ = ["VoterReceipt", "check_board"]
@@ -96,18 +100,27 @@ def check_board(root: Path, report: Report, receipts: Sequence[Receipt] = ()) ->
             "missing: nothing the board signed can be checked",
         )
     named: set[Path] = set(layout.not_from_leaves)
+    order = LogOrder()
     for number, leaf in iter_lines(layout.board_log):
         where = f"{layout.name(layout.board_log)}:{number}"
         merkle.append(leaf)
         if number - 1 in wanted_leaves:
             leaf_hashes[number - 1] = leaf_hash(leaf)
-        named |= _check_leaf_files(layout, leaf, where, ballot_lines, report)
+        try:
+            read = read_leaf(leaf, where)
+        except DecodeError as exc:
+            report.add(Check.BOARD_DECODE, where, str(exc))
+        else:
+            named |= _check_leaf_files(layout, read, leaf, where, ballot_lines, report)
+            _report_order(order.breaches(read), where, report)
+            order = order.after(read)
         size = merkle.size
         while head is not None and head.size == size:
             _check_head(head, election_id, board_key, merkle.root(), report)
             head = next(heads, None)
         for r in by_size.get(size, ()):
             _check_receipt(r, board_key, merkle.root(), leaf_hashes, report)
+    _report_order(order.finish(), layout.name(layout.board_log), report)
     while head is not None:
         report.add(
             Check.BOARD_TREE_HEAD,
@@ -174,19 +187,21 @@ def _check_receipt(
         report.add(Check.BOARD_RECEIPT, where, f"log entry {r.index} is not the receipted ballot")
 
 
+def _report_order(breaches: Sequence[Breach], where: str, report: Report) -> None:
+    for breach in breaches:
+        report.add(order_check(breach.rule), where, breach.message)
+
+
 def _check_leaf_files(
     layout: RecordLayout,
+    read: LeafRead,
     leaf: bytes,
     where: str,
     ballot_lines: Iterator[tuple[int, bytes]],
     report: Report,
 ) -> set[Path]:
     """Compare the files the leaf fills with the record's; returns their paths."""
-    try:
-        place, files = record_files(leaf, layout, where)
-    except DecodeError as exc:
-        report.add(Check.BOARD_DECODE, where, str(exc))
-        return set()
+    place, files = leaf_files(read, layout)
     if place is Place.BALLOT:
         ballots_name = layout.name(layout.ballots)
         line = next(ballot_lines, None)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["Check"]
+from openballot.record.log_grammar import Rule
+
+__all__ = ["Check", "order_check"]
 
 
 class Check(StrEnum):
@@ -38,6 +40,26 @@ class Check(StrEnum):
     )
     BOARD_DECODE = "board.decode", "a line of board.jsonl is not a leaf"
     BOARD_CONTENT = "board.content", "a record file or ballot line disagrees with the board log"
+    # The order of the board log: one check per rule of its grammar, whose id is the rule's
+    # (openballot.record.log_grammar, protocol.md 17.1.1).
+    ORDER_MANIFEST = Rule.MANIFEST.value, "leaf 0 is not the manifest, or another leaf is one"
+    ORDER_TRUSTEE = Rule.TRUSTEE.value, "a leaf names a trustee outside 1..n"
+    ORDER_ONCE = Rule.ONCE.value, "a leaf that may appear once (per trustee) appears again"
+    ORDER_SETUP = (
+        Rule.SETUP.value,
+        "a trustee key, shares, verdict or credential list after the opening",
+    )
+    ORDER_SHARES = Rule.SHARES.value, "a trustee's shares come before all n trustee keys"
+    ORDER_VERDICT = Rule.VERDICT.value, "a trustee's verdict comes before all n trustees' shares"
+    ORDER_OPENING = Rule.OPENING.value, "the election leaf is out of place"
+    ORDER_BALLOT = Rule.BALLOT.value, "a ballot leaf is not between the election leaf and the tally"
+    ORDER_TALLY = Rule.TALLY.value, "the tally is not in the open election"
+    ORDER_TALLY_SIZE = (
+        Rule.TALLY_SIZE.value,
+        "the tally's ballot-log size is not the number of ballot leaves before it",
+    )
+    ORDER_DECRYPTION = Rule.DECRYPTION.value, "a decryption is not between the tally and the result"
+    ORDER_RESULT = Rule.RESULT.value, "the result comes before the tally"
     BOARD_TREE_HEAD = (
         "board.tree-head",
         "a signed tree head is missing, unreadable or not the log's",
@@ -78,3 +100,11 @@ class Check(StrEnum):
     )
     RESULT_DECRYPTION = "result.decryption", "the named decryptions cannot give a result"
     RESULT_COUNT = "result.count", "a count differs from the one the decryptions give"
+
+
+def order_check(rule: Rule) -> Check:
+    """The check that reports a breach of a rule of the board log's grammar."""
+    return _BY_ID[rule.value]
+
+
+_BY_ID: dict[str, Check] = {check.value: check for check in Check}
