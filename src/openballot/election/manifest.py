@@ -27,6 +27,9 @@ __all__ = [
 REQUIRED_LANGUAGES = ("ar", "ku", "en")
 _ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 _LANG = re.compile(r"[a-z]{2,3}")
+# Control characters (Unicode category Cc): a terminal, a log or a PDF acts on them, so a
+# label carrying one could rewrite what is shown next to it.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def _check_id(value: str, where: str) -> str:
@@ -66,6 +69,8 @@ class Labels:
             if not _LANG.fullmatch(lang) or not isinstance(label, str):
                 raise DecodeError(f"{where}: bad label entry {lang!r}")
             text(label, f"{where}.{lang}")
+            if _CONTROL.search(label):
+                raise DecodeError(f"{where}.{lang}: a label cannot hold a control character")
         return cls(tuple(sorted(o.items())))
 
 
