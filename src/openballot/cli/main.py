@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from openballot.cli import roles
 from openballot.cli.board_roles import board_app
-from openballot.cli.options import parse_choices, parse_voter_counts
+from openballot.cli.options import KeepCodes, parse_choices, parse_voter_counts
 from openballot.cli.output import err, fails_cleanly, out
 from openballot.cli.record_bulletin import RecordBulletin
 from openballot.cli.tables import result_table
@@ -101,12 +101,12 @@ def trustee_finish(
 def credentials_generate(
     record: Record,
     voters: Annotated[list[str], typer.Option(help="DISTRICT=COUNT, once per district.")],
-    codes: Annotated[Path, typer.Option(help="Private file of voter codes to create.")],
+    keep_codes: KeepCodes = None,
 ) -> None:
-    """One credential per voter: publish the public halves, keep the codes to hand out."""
+    """One credential per voter: publish the public halves; the codes go to the voters."""
     counts = parse_voter_counts(voters)
-    issued = roles.generate_credentials(RecordBulletin(record), counts, codes)
-    out.print(f"{len(issued)} credentials published; codes in {codes}")
+    issued = roles.generate_credentials(RecordBulletin(record), counts, keep_codes)
+    out.print(f"{len(issued)} credentials published; codes in {keep_codes}")
 
 
 @app.command()
