@@ -18,7 +18,6 @@ from openballot.election.ballot import EncryptedBallot
 from openballot.errors import OpenBallotError
 from openballot.record.files import json_bytes, read_json
 from openballot.record.layout import decoded
-from openballot.record.receipt import Receipt
 from openballot.verify.verifier import verify_record
 
 __all__ = ["app", "run"]
@@ -202,14 +201,13 @@ def verify(
     )
     task = progress.add_task("ballots", total=None)
     try:
-        receipts = [Receipt.from_kept(read_json(p), str(p)) for p in receipt or []]
         with progress:
             report = verify_record(
                 record,
                 workers or None,
                 on_start=lambda total: progress.update(task, total=total),
                 on_progress=lambda n: progress.advance(task, n),
-                receipts=receipts,
+                receipt_files=receipt or [],
             )
     except OpenBallotError as exc:
         err.print(f"error: cannot read the record: {exc}", markup=False, highlight=False)
@@ -282,7 +280,7 @@ def serve(
         import sqlalchemy  # noqa: F401
         import uvicorn  # noqa: F401
 
-        from openballot.cli.serve import admin_token, build_app, default_booth_dir
+        from openballot.cli.serve import admin_token, build_app, check_port_free, default_booth_dir
         from openballot.server.serving import ServingLimits, serve_app
     except ImportError as exc:
         raise OpenBallotError(
@@ -290,6 +288,7 @@ def serve(
             "pip install 'openballot[server]'"
         ) from None
 
+    check_port_free(host, port)
     token, token_file = admin_token(data)
     booth_dir = booth or default_booth_dir()
     application, url = build_app(data, database, booth_dir, token)
@@ -313,13 +312,11 @@ def export(
     record: Record,
 ) -> None:
     """Download an election's board log and tree heads as a record that `verify` checks."""
-    import httpx
-
-    from openballot.cli.board_client import BoardClient
+    from openballot.cli.board_client import BoardClient, http_client
 
     if record.exists() and any(record.iterdir()):
         raise OpenBallotError(f"{record}: exists and is not empty")
-    with httpx.Client(base_url=url, timeout=60) as client:
+    with http_client(url, 60) as client:
         n = BoardClient(client, election).export(record)
     out.print(f"{n} board entries written to {record}")
 
@@ -339,16 +336,14 @@ def monitor(
     Exit 1 (with the reason) when the board rewrote or dropped history."""
     import time
 
-    import httpx
-
-    from openballot.cli.board_client import BoardClient
+    from openballot.cli.board_client import BoardClient, http_client
     from openballot.errors import ProofError
     from openballot.jsonfields import hex_bytes, obj
     from openballot.record.files import write_json
     from openballot.record.tree_head import SignedTreeHead
     from openballot.verify.monitor import Monitor
 
-    with httpx.Client(base_url=url, timeout=30) as client:
+    with http_client(url, 30) as client:
         board = BoardClient(client, election)
         if state is not None and state.exists():
             saved = obj(read_json(state), str(state))

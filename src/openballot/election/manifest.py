@@ -21,6 +21,7 @@ __all__ = [
     "Contest",
     "District",
     "Manifest",
+    "check_id",
 ]
 
 #: Arabic, Kurdish (Kurmanji), English.
@@ -32,7 +33,8 @@ _LANG = re.compile(r"[a-z]{2,3}")
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
-def _check_id(value: str, where: str) -> str:
+def check_id(value: str, where: str) -> str:
+    """An id of the manifest (the election's, a district's, a contest's, an option's)."""
     if not _ID.fullmatch(value):
         raise DecodeError(
             f"{where}: {value!r} is not an id (lowercase letters, digits, '-' or '_', "
@@ -167,7 +169,7 @@ class Manifest:
     def from_json(cls, value: Any, where: str = "manifest") -> Manifest:
         o = obj(value, where)
         only_keys(o, {"election_id", "title", "districts", "contests"}, where)
-        election_id = _check_id(get_str(o, "election_id", where), f"{where}.election_id")
+        election_id = check_id(get_str(o, "election_id", where), f"{where}.election_id")
         title = Labels.from_json(get(o, "title", where), f"{where}.title")
         districts = []
         for i, d in enumerate(get_list(o, "districts", where)):
@@ -176,7 +178,7 @@ class Manifest:
             only_keys(d, {"id", "labels"}, w)
             districts.append(
                 District(
-                    _check_id(get_str(d, "id", w), f"{w}.id"),
+                    check_id(get_str(d, "id", w), f"{w}.id"),
                     Labels.from_json(get_obj(d, "labels", w), f"{w}.labels"),
                 )
             )
@@ -198,7 +200,7 @@ class Manifest:
                 only_keys(opt, {"id", "labels"}, wo)
                 options.append(
                     Option(
-                        _check_id(get_str(opt, "id", wo), f"{wo}.id"),
+                        check_id(get_str(opt, "id", wo), f"{wo}.id"),
                         Labels.from_json(get_obj(opt, "labels", wo), f"{wo}.labels"),
                     )
                 )
@@ -221,7 +223,7 @@ class Manifest:
                 )
             contests.append(
                 Contest(
-                    _check_id(get_str(c, "id", w), f"{w}.id"),
+                    check_id(get_str(c, "id", w), f"{w}.id"),
                     Labels.from_json(get_obj(c, "labels", w), f"{w}.labels"),
                     tuple(in_districts),
                     low,
