@@ -11,6 +11,7 @@ syntax; `--election ""`."""
 from __future__ import annotations
 
 import http.server
+import json
 import os
 import shutil
 import socket
@@ -602,3 +603,69 @@ def test_bad_serve(env: Env, kit: types.ModuleType, case: str) -> None:
 
 def test_the_corpus_is_large() -> None:
     assert len(CASES) + len(SERVE) >= 80
+
+
+# --- secrets: a file of the wrong format is refused without showing what it holds ------------
+
+LEAKY: dict[str, bytes] = {
+    "tokens.json": json.dumps(
+        {"election": "demo-2026", "tokens": {"trustee-1": SECRET, "trustee-2": SECRET}}
+    ).encode(),
+    "two lines": f"{SECRET}\n{SECRET}\n".encode(),
+    "with a space": f"Bearer {SECRET}\n".encode(),
+    "binary": b"\xff\xfe" + SECRET.encode() + b"\x00\x1b[2K",
+    "codes file": json.dumps(
+        {"election": "demo-2026", "voters": [{"voter": 1, "district": "north", "code": SECRET}]}
+    ).encode(),
+}
+
+# Every command that reads a token file or a secret file; `@leaky` is the file under test.
+SECRET_READERS: dict[str, Args] = {
+    "board create --admin-token-file": _board(
+        ["board", "create"], "--manifest", demo_manifest_path(), "--admin-token-file",
+        "@leaky_file", "--tokens-out", "@out"),
+    "board open --admin-token-file": _board(
+        ["board", "open"], "--election", "demo-2026", "--admin-token-file", "@leaky_file"),
+    "board close --admin-token-file": _board(
+        ["board", "close"], "--election", "demo-2026", "--admin-token-file", "@leaky_file"),
+    "board result --admin-token-file": _board(
+        ["board", "result"], "--election", "demo-2026", "--admin-token-file", "@leaky_file"),
+    "board trustee keygen --token-file": _board(
+        ["board", "trustee", "keygen"], "--election", "demo-2026", "--index", 1, "--name", "T",
+        "--token-file", "@leaky_file", "--secret", "@out"),
+    "board trustee exchange --token-file": _board(
+        ["board", "trustee", "exchange"], "--election", "demo-2026", "--token-file",
+        "@leaky_file", "--secret", "@secret"),
+    "board trustee exchange --secret": _board(
+        ["board", "trustee", "exchange"], "--election", "demo-2026", "--token-file",
+        "@wrong_token", "--secret", "@leaky_file"),
+    "board trustee finish --secret": _board(
+        ["board", "trustee", "finish"], "--election", "demo-2026", "--token-file",
+        "@wrong_token", "--secret", "@leaky_file", "--share", "@out"),
+    "board trustee decrypt --share": _board(
+        ["board", "trustee", "decrypt"], "--election", "demo-2026", "--token-file",
+        "@leaky_file", "--share", "@leaky_file"),
+    "board credentials generate --token-file": _board(
+        ["board", "credentials", "generate"], "--election", "demo-2026", "--token-file",
+        "@leaky_file", "--voters", "north=1", "--keep-codes", "@out"),
+    "trustee exchange --secret": lambda e: [
+        "trustee", "exchange", "--record", e.done, "--secret", e.leaky_file],
+    "trustee finish --secret": lambda e: [
+        "trustee", "finish", "--record", e.done, "--secret", e.leaky_file, "--share", e.out],
+    "trustee decrypt --share": lambda e: [
+        "trustee", "decrypt", "--record", e.done, "--share", e.leaky_file],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("content", sorted(LEAKY))
+@pytest.mark.parametrize("command", sorted(SECRET_READERS))
+def test_no_secret_in_an_error(env: Env, command: str, content: str) -> None:
+    leaky = env.root / "leaky"
+    leaky.write_bytes(LEAKY[content])
+    env.files["leaky_file"] = leaky
+    shutil.rmtree(env.files["out"], ignore_errors=True)
+    result = runner.invoke(app, [str(a) for a in SECRET_READERS[command](env)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 2, result.output
+    assert SECRET not in result.output
+    assert "Traceback" not in result.output
