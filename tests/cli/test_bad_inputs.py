@@ -559,6 +559,13 @@ SERVE: dict[str, tuple[Callable[[Env], list[str]], tuple[str, ...]]] = {
 }
 
 
+def _clear(path: Path) -> None:
+    """The output path of the last case, whatever a command made of it."""
+    if path.is_dir():
+        shutil.rmtree(path)
+    path.unlink(missing_ok=True)
+
+
 def _check(stdout: str, stderr: str, code: int, expected: int, words: tuple[str, ...]) -> None:
     assert "Traceback" not in stdout + stderr, stderr
     assert code == expected, f"exit {code}\n{stdout}\n{stderr}"
@@ -581,7 +588,7 @@ def _check(stdout: str, stderr: str, code: int, expected: int, words: tuple[str,
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_bad_input(env: Env, case: str) -> None:
     args, expected, words = CASES[case]
-    shutil.rmtree(env.files["out"], ignore_errors=True)
+    _clear(env.files["out"])
     result = runner.invoke(app, [str(a) for a in args(env)])
     assert result.exception is None or isinstance(result.exception, SystemExit), (
         f"uncaught {result.exception!r}\n{result.output}"
@@ -663,7 +670,7 @@ def test_no_secret_in_an_error(env: Env, command: str, content: str) -> None:
     leaky = env.root / "leaky"
     leaky.write_bytes(LEAKY[content])
     env.files["leaky_file"] = leaky
-    shutil.rmtree(env.files["out"], ignore_errors=True)
+    _clear(env.files["out"])
     result = runner.invoke(app, [str(a) for a in SECRET_READERS[command](env)])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert result.exit_code == 2, result.output
