@@ -615,8 +615,8 @@ def test_the_corpus_is_large() -> None:
 # --- secrets: a file of the wrong format is refused without showing what it holds ------------
 
 LEAKY: dict[str, bytes] = {
-    "tokens.json": json.dumps(
-        {"election": "demo-2026", "tokens": {"trustee-1": SECRET, "trustee-2": SECRET}}
+    "tokens.json": json.dumps(  # as `board create` writes it: on several lines
+        {"election": "demo-2026", "tokens": {"trustee-1": SECRET, "trustee-2": SECRET}}, indent=2
     ).encode(),
     "two lines": f"{SECRET}\n{SECRET}\n".encode(),
     "with a space": f"Bearer {SECRET}\n".encode(),
