@@ -176,7 +176,7 @@ def test_whole_election_over_the_board(
         "north=2",
         "--voters",
         "south=1",
-        "--codes",
+        "--keep-codes",
         codes,
     )
     assert private(codes)

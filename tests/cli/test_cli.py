@@ -134,7 +134,7 @@ def issue_and_open(e: Election, voters: list[str]) -> None:
     args: list[object] = ["credentials", "generate", "--record", e.record]
     for v in voters:
         args += ["--voters", v]
-    e.log["credentials"] = ok(*args, "--codes", e.secrets / "codes.json")
+    e.log["credentials"] = ok(*args, "--keep-codes", e.secrets / "codes.json")
     codes = json.loads((e.secrets / "codes.json").read_text())
     for voter in codes["voters"]:
         e.codes.setdefault(voter["district"], []).append(voter["code"])
@@ -271,7 +271,7 @@ MISSING_RECORD_COMMANDS = {
     "election open": ["election", "open"],
     "trustee keygen": ["trustee", "keygen", "--index", "1", "--name", "T", "--secret", "{tmp}/s"],
     "credentials generate": ["credentials", "generate", "--voters", "north=1",
-                             "--codes", "{tmp}/codes.json"],
+                             "--keep-codes", "{tmp}/codes.json"],
     "vote": ["vote", "--code", "00000-00000-00000-00000", "--district", "north",
              "--choice", "president=amal"],
     "tally": ["tally"],
@@ -496,7 +496,7 @@ def test_steps_that_cannot_be_repeated(election: Election, tmp_path: Path) -> No
     for args, named in [
         (["election", "new", "--record", rec, "--manifest", demo_manifest_path()],
          "a record already exists"),
-        (["credentials", "generate", "--record", rec, "--voters", "north=1", "--codes", codes],
+        (["credentials", "generate", "--record", rec, "--voters", "north=1", "--keep-codes", codes],
          "credentials were already published"),
         (["tally", "--record", rec], "the tally was already computed"),
     ]:

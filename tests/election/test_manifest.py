@@ -344,3 +344,23 @@ def test_labels_lookup(demo_json: Json) -> None:
     assert m.title.get("fr") == "Demonstration election 2026"  # falls back to English
     assert [lang for lang, _ in m.title.texts] == ["ar", "en", "ku"]
     assert Labels.from_json(m.title.to_json(), "x") == m.title
+
+
+@pytest.mark.parametrize("control", ["\r", "\n", "\x1b[2K", "\x00", "\x7f", "\x9b"])
+def test_label_with_a_control_character_rejected(demo_json: Json, control: str) -> None:
+    """A label reaches terminals, logs and printed cards: "\\r\\x1b[2K" in one could
+    overwrite what is shown beside it, so every label refuses control characters."""
+    for where, labels in _label_paths(demo_json):
+        edited = json.loads(json.dumps(demo_json))
+        target = dict(_label_paths(edited))[where]
+        target["en"] = f"Yes{control}receipt verified"
+        with pytest.raises(DecodeError, match=r"\.en: a label cannot hold a control character"):
+            Manifest.from_json(edited)
+        assert labels["en"]  # the original is untouched
+
+
+def test_label_with_right_to_left_marks_accepted(demo_json: Json) -> None:
+    """Format characters (category Cf, such as the right-to-left mark) are not controls:
+    Arabic and Kurdish labels may need them."""
+    demo_json["title"]["ar"] = "\u200fانتخابات 2026"
+    assert Manifest.from_json(demo_json).title.get("ar").startswith("\u200f")

@@ -11,14 +11,15 @@ from typing import Any
 
 import httpx
 
-from openballot.errors import OpenBallotError
-from openballot.jsonfields import hex_bytes, obj
+from openballot.election.manifest import check_id
+from openballot.errors import DecodeError, OpenBallotError
+from openballot.jsonfields import hex_bytes, loads, obj
 from openballot.record.from_board import write_record
 from openballot.record.tree_head import SignedTreeHead
 from openballot.verify.monitor import Monitor
 
 # Monitor is re-exported: a BoardClient is the TreeHeadSource the command line monitors.
-__all__ = ["PAGE", "BoardError", "BoardClient", "Monitor"]
+__all__ = ["PAGE", "BoardError", "BoardClient", "Monitor", "http_client"]
 
 PAGE = 1000
 
@@ -27,10 +28,22 @@ class BoardError(OpenBallotError):
     """The board could not be reached or answered with an error."""
 
 
+def http_client(url: str, timeout: float) -> httpx.Client:
+    """A client for the board at `url`, refused at once unless it is an http(s) URL."""
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        raise BoardError(f"{url!r} is not a board URL ({exc})") from None
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise BoardError(f"{url!r} is not a board URL (expected http://HOST[:PORT])")
+    return httpx.Client(base_url=parsed, timeout=timeout)
+
+
 class BoardClient:
     def __init__(self, client: httpx.Client, election_id: str) -> None:
         self.client = client
-        self.election_id = election_id
+        # Checked before it goes into a URL path ("" or "../board" would name another page).
+        self.election_id = check_id(election_id, "--election")
 
     def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """One request; an unreachable board or an error answer is a BoardError that gives
@@ -41,14 +54,26 @@ class BoardClient:
             raise BoardError(f"board unreachable: {exc}") from None
         if r.status_code >= 400:
             try:
-                detail = r.json().get("detail", r.text)
-            except (ValueError, AttributeError):
+                detail = obj(loads(r.content, "problem"), "problem").get("detail", r.text)
+            except DecodeError:
                 detail = r.text
             raise BoardError(f"{method} {path}: {r.status_code} {detail}")
         return r
 
+    def request_json(self, method: str, path: str, **kwargs: Any) -> Any:
+        """One request whose answer must be JSON (parsed strictly, protocol.md 3.1)."""
+        r = self.request(method, path, **kwargs)
+        return self.json_of(r, method, path)
+
+    @staticmethod
+    def json_of(r: httpx.Response, method: str, path: str) -> Any:
+        try:
+            return loads(r.content, f"the board's answer to {method} {path}")
+        except DecodeError as exc:
+            raise BoardError(str(exc)) from None
+
     def get(self, path: str, **params: Any) -> Any:
-        return self.request("GET", path, params=params).json()
+        return self.request_json("GET", path, params=params)
 
     def board_key(self) -> bytes:
         info = obj(self.get("/api/board"), "board")

@@ -11,6 +11,7 @@ against the board key.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -18,10 +19,11 @@ import typer
 
 from openballot.cli import roles
 from openballot.cli.http_bulletin import connect
-from openballot.cli.options import parse_choices, parse_voter_counts
+from openballot.cli.options import KeepCodes, parse_choices, parse_voter_counts
 from openballot.cli.output import fails_cleanly, out
-from openballot.cli.private_files import refuse_existing, write_private
+from openballot.cli.private_files import private_file, refuse_existing
 from openballot.errors import OpenBallotError
+from openballot.record.files import open_regular
 
 __all__ = ["board_app"]
 
@@ -47,11 +49,19 @@ AdminTokenFile = Annotated[
 SecretFile = Annotated[Path, typer.Option("--secret", help="The trustee's secret file.")]
 
 
+# A bearer token (RFC 6750's b64token). Anything else in a token file is refused without
+# being shown: a file given by mistake (tokens.json, a secret file) holds other secrets.
+_TOKEN = re.compile(rb"[A-Za-z0-9._~+/-]+=*")
+
+
 def _token(path: Path) -> str:
-    token = path.read_text().strip()
+    with open_regular(path) as f:
+        token = f.read(4096).strip()
     if not token:
         raise OpenBallotError(f"{path}: the token file is empty")
-    return token
+    if not _TOKEN.fullmatch(token):
+        raise OpenBallotError(f"{path}: not a token file (one line holding a bearer token)")
+    return token.decode()
 
 
 # --- the election authority --------------------------------------------------------------
@@ -72,10 +82,12 @@ def create(
     """Create an election on the board; keep the roles' tokens to hand out."""
     m = roles.read_manifest(manifest)
     token = _token(admin_token_file)
-    refuse_existing(tokens_out, "tokens file")
-    with connect(url, m.election_id, token) as board:
-        tokens = roles.new_election(board, m, trustees, threshold)
-    write_private(tokens_out, {"election": m.election_id, "tokens": dict(tokens)})
+    # The tokens file is made (empty) before the election: the board shows its tokens once,
+    # so an election whose tokens cannot be kept would be lost with its id.
+    with private_file(tokens_out, "tokens file") as keep:
+        with connect(url, m.election_id, token) as board:
+            tokens = roles.new_election(board, m, trustees, threshold)
+        keep({"election": m.election_id, "tokens": dict(tokens)})
     out.print(m.election_id, markup=False, highlight=False)
 
 
@@ -183,13 +195,13 @@ def credentials_generate(
     election: Election,
     token_file: TokenFile,
     voters: Annotated[list[str], typer.Option(help="DISTRICT=COUNT, once per district.")],
-    codes: Annotated[Path, typer.Option(help="Private file of voter codes to create.")],
+    keep_codes: KeepCodes = None,
 ) -> None:
-    """One credential per voter: publish the public halves, keep the codes to hand out."""
+    """One credential per voter: publish the public halves; the codes go to the voters."""
     counts = parse_voter_counts(voters)
     with connect(url, election, _token(token_file)) as board:
-        issued = roles.generate_credentials(board, counts, codes)
-    out.print(f"{len(issued)} credentials published; codes in {codes}", markup=False)
+        issued = roles.generate_credentials(board, counts, keep_codes)
+    out.print(f"{len(issued)} credentials published; codes in {keep_codes}", markup=False)
 
 
 # --- voters ------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from openballot.cli.board_client import PAGE, BoardClient
+from openballot.cli.board_client import PAGE, BoardClient, http_client
 from openballot.cli.bulletin import Parameters, all_trustee_keys
 from openballot.crypto.complaint import Complaint
 from openballot.crypto.group import Element
@@ -57,8 +57,11 @@ class HttpBulletin(BoardClient):
         headers = {"Authorization": f"Bearer {self.token}"} if self.token is not None else {}
         return self.request("POST", path, json=body, headers=headers)
 
+    def post_json(self, path: str, body: Any = None) -> Any:
+        return self.json_of(self.post(path, body), "POST", path)
+
     def _post_json(self, rest: str, body: Any = None) -> dict[str, Any]:
-        return obj(self.post(self.election_path(rest), body).json(), f"answer to POST {rest}")
+        return obj(self.post_json(self.election_path(rest), body), f"answer to POST {rest}")
 
     def info(self) -> dict[str, Any]:
         """GET /api/elections/{id}: the election as the board states it."""
@@ -145,7 +148,7 @@ class HttpBulletin(BoardClient):
 
     def post_election(self, manifest: Manifest, trustees: int, threshold: int) -> Mapping[str, str]:
         body = {"manifest": manifest.to_json(), "trustees": trustees, "threshold": threshold}
-        answer = obj(self.post("/api/elections", body).json(), "answer")
+        answer = obj(self.post_json("/api/elections", body), "answer")
         if answer.get("election") != manifest.election_id:
             raise ProofError(f"the board created election {answer.get('election')!r}")
         tokens = get_obj(answer, "tokens", "answer")
@@ -172,8 +175,9 @@ class HttpBulletin(BoardClient):
         return ctx
 
     def _receipted(self, rest: str, body: Any, ballot: EncryptedBallot, kind: str) -> Answered:
-        r = self.post(self.election_path(rest), body)
-        answer = obj(r.json(), "receipt")
+        path = self.election_path(rest)
+        r = self.post(path, body)
+        answer = obj(self.json_of(r, "POST", path), "receipt")
         receipt = Receipt.from_json(answer)
         receipt.verify(self.pinned_board_key(), self.election_id, ballot.tracker(), kind)
         return Answered(receipt, r.content)
@@ -204,5 +208,5 @@ def _keys(info: dict[str, Any]) -> tuple[TrusteePublicKey, ...]:
 
 @contextmanager
 def connect(url: str, election_id: str, token: str | None = None) -> Iterator[HttpBulletin]:
-    with httpx.Client(base_url=url, timeout=TIMEOUT) as client:
+    with http_client(url, TIMEOUT) as client:
         yield HttpBulletin(client, election_id, token)

@@ -10,7 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from openballot.cli import roles
 from openballot.cli.board_roles import board_app
-from openballot.cli.options import parse_choices, parse_voter_counts
+from openballot.cli.options import KeepCodes, parse_choices, parse_voter_counts
 from openballot.cli.output import err, fails_cleanly, out
 from openballot.cli.record_bulletin import RecordBulletin
 from openballot.cli.tables import result_table
@@ -18,7 +18,6 @@ from openballot.election.ballot import EncryptedBallot
 from openballot.errors import OpenBallotError
 from openballot.record.files import json_bytes, read_json
 from openballot.record.layout import decoded
-from openballot.record.receipt import Receipt
 from openballot.verify.verifier import verify_record
 
 __all__ = ["app", "run"]
@@ -101,12 +100,12 @@ def trustee_finish(
 def credentials_generate(
     record: Record,
     voters: Annotated[list[str], typer.Option(help="DISTRICT=COUNT, once per district.")],
-    codes: Annotated[Path, typer.Option(help="Private file of voter codes to create.")],
+    keep_codes: KeepCodes = None,
 ) -> None:
-    """One credential per voter: publish the public halves, keep the codes to hand out."""
+    """One credential per voter: publish the public halves; the codes go to the voters."""
     counts = parse_voter_counts(voters)
-    issued = roles.generate_credentials(RecordBulletin(record), counts, codes)
-    out.print(f"{len(issued)} credentials published; codes in {codes}")
+    issued = roles.generate_credentials(RecordBulletin(record), counts, keep_codes)
+    out.print(f"{len(issued)} credentials published; codes in {keep_codes}")
 
 
 @app.command()
@@ -202,14 +201,13 @@ def verify(
     )
     task = progress.add_task("ballots", total=None)
     try:
-        receipts = [Receipt.from_kept(read_json(p), str(p)) for p in receipt or []]
         with progress:
             report = verify_record(
                 record,
                 workers or None,
                 on_start=lambda total: progress.update(task, total=total),
                 on_progress=lambda n: progress.advance(task, n),
-                receipts=receipts,
+                receipt_files=receipt or [],
             )
     except OpenBallotError as exc:
         err.print(f"error: cannot read the record: {exc}", markup=False, highlight=False)
@@ -290,7 +288,7 @@ def serve(
         import sqlalchemy  # noqa: F401
         import uvicorn  # noqa: F401
 
-        from openballot.cli.serve import admin_token, build_app, default_booth_dir
+        from openballot.cli.serve import admin_token, build_app, check_port_free, default_booth_dir
         from openballot.server.serving import ServingLimits, serve_app
     except ImportError as exc:
         raise OpenBallotError(
@@ -298,6 +296,7 @@ def serve(
             "pip install 'openballot[server]'"
         ) from None
 
+    check_port_free(host, port)
     token, token_file = admin_token(data)
     booth_dir = booth or default_booth_dir()
     application, url = build_app(data, database, booth_dir, token, max_failures_per_minute)
@@ -321,13 +320,11 @@ def export(
     record: Record,
 ) -> None:
     """Download an election's board log and tree heads as a record that `verify` checks."""
-    import httpx
-
-    from openballot.cli.board_client import BoardClient
+    from openballot.cli.board_client import BoardClient, http_client
 
     if record.exists() and any(record.iterdir()):
         raise OpenBallotError(f"{record}: exists and is not empty")
-    with httpx.Client(base_url=url, timeout=60) as client:
+    with http_client(url, 60) as client:
         n = BoardClient(client, election).export(record)
     out.print(f"{n} board entries written to {record}")
 
@@ -347,16 +344,14 @@ def monitor(
     Exit 1 (with the reason) when the board rewrote or dropped history."""
     import time
 
-    import httpx
-
-    from openballot.cli.board_client import BoardClient
+    from openballot.cli.board_client import BoardClient, http_client
     from openballot.errors import ProofError
     from openballot.jsonfields import hex_bytes, obj
     from openballot.record.files import write_json
     from openballot.record.tree_head import SignedTreeHead
     from openballot.verify.monitor import Monitor
 
-    with httpx.Client(base_url=url, timeout=30) as client:
+    with http_client(url, 30) as client:
         board = BoardClient(client, election)
         if state is not None and state.exists():
             saved = obj(read_json(state), str(state))

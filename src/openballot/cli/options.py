@@ -3,10 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated
+
+import typer
 
 from openballot.errors import DecodeError
 
-__all__ = ["parse_choices", "parse_voter_counts"]
+__all__ = ["KeepCodes", "parse_choices", "parse_voter_counts"]
+
+#: `credentials generate --keep-codes FILE` (`--codes` is its older name). For tests and
+#: demos only: a real credential authority hands the codes out and keeps none (cli.md).
+KeepCodes = Annotated[
+    Path | None,
+    typer.Option(
+        "--keep-codes",
+        "--codes",
+        help="TESTS AND DEMOS ONLY: keep every voter's code in this private file (0600). "
+        "Whoever holds a code can vote for its voter.",
+    ),
+]
 
 
 def parse_voter_counts(items: Sequence[str]) -> dict[str, int]:

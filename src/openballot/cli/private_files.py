@@ -1,32 +1,73 @@
 """Private files on a role's own machine: trustee secrets, key shares, voter codes, tokens.
 
 They are created with mode 0600 and never part of the record or the board; a command refuses
-to overwrite one that exists, and refuses a file made for another election.
+to overwrite one that exists, and refuses a file made for another election. A private file
+exists only once its step has succeeded (`private_file`): a failed step leaves no secret that
+was never used, no codes that were never published, nothing that blocks the retry.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
 from openballot.errors import ProtocolError, RecordError
 from openballot.jsonfields import obj
-from openballot.record.files import read_json, write_json
+from openballot.record.files import fsync_directory, json_bytes, read_json
 from openballot.record.layout import decoded
 
-__all__ = ["refuse_existing", "write_private", "read_private"]
+__all__ = ["refuse_existing", "private_file", "read_private"]
 
 T = TypeVar("T")
 
 
 def refuse_existing(path: Path, what: str) -> None:
-    if path.exists():
+    if path.exists() or path.is_symlink():
         raise RecordError(f"{path}: refusing to overwrite an existing {what}")
 
 
-def write_private(path: Path, value: Any) -> None:
-    write_json(path, value, private=True)
+@contextmanager
+def private_file(path: Path, what: str, replace: bool = False) -> Iterator[Callable[[Any], None]]:
+    """`with private_file(path, what) as keep: ...; keep(value); ...`: the value is written
+    (mode 0600, synced) to a temporary file beside `path` at once, and takes `path`'s name
+    only when the block ends without an error; otherwise it is deleted.
+
+    The temporary file is made on entry, so a step whose file cannot be written fails before
+    it posts anything (`board create` must not burn an election whose tokens it cannot keep).
+    Without `replace`, an existing file is refused, before the step and again at the end."""
+    if not replace:
+        refuse_existing(path, what)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = Path(name)
+    kept: list[bool] = []
+
+    def keep(value: Any) -> None:
+        with open(tmp, "wb") as f:
+            f.write(json_bytes(value))
+            f.flush()
+            os.fsync(f.fileno())
+        kept.append(True)
+
+    try:
+        os.close(fd)
+        yield keep
+        if not kept:
+            raise RecordError(f"{path}: nothing was written to the {what}")
+        if replace:
+            os.replace(tmp, path)
+        else:
+            try:
+                os.link(tmp, path)  # unlike a rename, never replaces a file made meanwhile
+            except FileExistsError:
+                raise RecordError(f"{path}: refusing to overwrite an existing {what}") from None
+        fsync_directory(path.parent)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def read_private(path: Path, election: str, what: str, decode: Callable[[Any], T]) -> T:

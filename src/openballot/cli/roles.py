@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from openballot.cli.bulletin import Bulletin, all_trustee_keys
-from openballot.cli.private_files import read_private, refuse_existing, write_private
+from openballot.cli.private_files import private_file, read_private
 from openballot.crypto.keyceremony import (
     TrusteeShare,
     encrypt_shares,
@@ -107,10 +107,12 @@ def trustee_keygen(
         raise ProtocolError(f"trustee index {index} is not in 1..{p.trustees}")
     if bulletin.has_trustee_key(index):
         raise ProtocolError(f"trustee {index} already has a key")
-    refuse_existing(secret_file, "secret file")
-    secret, public = generate_trustee(index, name, p.threshold, p.ceremony())
-    write_private(secret_file, {"election": p.manifest.election_id, **secret.to_json()})
-    bulletin.post_trustee_key(public)
+    with private_file(secret_file, "secret file") as keep:
+        secret, public = generate_trustee(index, name, p.threshold, p.ceremony())
+        # On disk before the key is published (a published key whose secret is lost would
+        # stall the ceremony), but under its name only once the board took the key.
+        keep({"election": p.manifest.election_id, **secret.to_json()})
+        bulletin.post_trustee_key(public)
     return public
 
 
@@ -150,8 +152,9 @@ def trustee_finish(bulletin: Bulletin[object], secret_file: Path, share_file: Pa
         bulletin.post_verdict(secret.index, complaints)
         accused = ", ".join(str(c.accused) for c in complaints)
         raise ProtocolError(f"shares from trustee(s) {accused} are bad; complaints published")
-    write_private(share_file, {"election": p.manifest.election_id, **share.to_json()})
-    bulletin.post_verdict(secret.index, ())
+    with private_file(share_file, "key-share file", replace=True) as keep:
+        keep({"election": p.manifest.election_id, **share.to_json()})
+        bulletin.post_verdict(secret.index, ())
     return share
 
 
@@ -184,10 +187,10 @@ def trustee_decrypt(bulletin: Bulletin[object], share_file: Path) -> TrusteeDecr
 
 
 def issue_credentials(
-    manifest: Manifest, voters: Mapping[str, int], codes_file: Path
+    manifest: Manifest, voters: Mapping[str, int]
 ) -> tuple[list[tuple[str, str]], CredentialList]:
-    """Make one code per voter (shuffled, so the file's order says nothing of the list's),
-    keep them in a private codes file, and return them with the public credential list."""
+    """Make one code per voter (shuffled, so the order of the codes says nothing of the
+    list's), and return them with the public credential list."""
     unknown = set(voters) - set(manifest.district_ids())
     if unknown:
         raise ProtocolError(f"unknown district {sorted(unknown)[0]!r}")
@@ -196,23 +199,32 @@ def issue_credentials(
     by_district: dict[str, list[Any]] = {d: [] for d in manifest.district_ids()}
     for d, code in issued:
         by_district[d].append(public_credential(manifest.election_id, code))
-    lines = [{"voter": i + 1, "district": d, "code": c} for i, (d, c) in enumerate(issued)]
-    codes_file.parent.mkdir(parents=True, exist_ok=True)
-    write_private(codes_file, {"election": manifest.election_id, "voters": lines})
     return issued, CredentialList.of(by_district)
 
 
 def generate_credentials(
-    bulletin: Bulletin[object], voters: Mapping[str, int], codes_file: Path
+    bulletin: Bulletin[object], voters: Mapping[str, int], keep_codes: Path | None
 ) -> list[tuple[str, str]]:
-    """One code per voter: the codes go to a private file to be handed out; only the public
-    credentials are published. Returns (district, code) pairs."""
+    """One code per voter; only the public credentials are published. Returns (district,
+    code) pairs.
+
+    The codes belong in the material handed to voters, and nowhere else: an authority that
+    keeps a voter's code can cast a ballot in her name (docs/threat-model.md). Until that
+    material is made here, the codes go only to `keep_codes`, a private file for tests and
+    demos, written once the credentials are published; without it the step refuses to run."""
+    if keep_codes is None:
+        raise ProtocolError(
+            "no output for the voters' codes: give --keep-codes FILE (for tests and demos "
+            "only: a real credential authority hands the codes out and forgets them)"
+        )
     p = bulletin.parameters()
     if bulletin.credentials_published():
         raise ProtocolError("credentials were already published")
-    refuse_existing(codes_file, "codes file")
-    issued, credentials = issue_credentials(p.manifest, voters, codes_file)
-    bulletin.post_credentials(credentials)
+    with private_file(keep_codes, "codes file") as keep:
+        issued, credentials = issue_credentials(p.manifest, voters)
+        lines = [{"voter": i + 1, "district": d, "code": c} for i, (d, c) in enumerate(issued)]
+        keep({"election": p.manifest.election_id, "voters": lines})
+        bulletin.post_credentials(credentials)
     return issued
 
 

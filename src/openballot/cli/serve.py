@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import os
 import secrets
+import socket
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from openballot.errors import OpenBallotError
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
-__all__ = ["default_booth_dir", "admin_token", "build_app"]
+__all__ = ["default_booth_dir", "admin_token", "build_app", "check_port_free"]
 
 
 def default_booth_dir() -> Path | None:
@@ -45,6 +48,8 @@ def build_app(
     each client address may have `max_failures_per_minute` submissions refused a minute
     (0: no limit). The server's packages are imported here, so the other commands run
     without them."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from openballot.board.signing import BoardKey
     from openballot.board.store import BoardStore
     from openballot.server.app import create_app
@@ -53,6 +58,23 @@ def build_app(
 
     data.mkdir(parents=True, exist_ok=True)
     url = database or f"sqlite:///{data / 'board.sqlite3'}"
-    board = Board(BoardStore(url), BoardKey.load_or_create(data / "board.key"))
+    try:
+        board = Board(BoardStore(url), BoardKey.load_or_create(data / "board.key"))
+    except SQLAlchemyError as exc:
+        # An unknown scheme, a URL that is not one, a file that is not a database: one line
+        # naming the storage (without its password), not the driver's traceback.
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        raise OpenBallotError(f"board storage {url.split('@')[-1]}: {reason}") from None
     failures = FailureLimiter(max_failures_per_minute) if max_failures_per_minute else None
     return create_app(board, token, booth, failures), url
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Refuse a port another process listens on, with one line rather than the server's
+    log and exit code 3 (the port could still be taken between this check and the start)."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            raise OpenBallotError(f"cannot listen on {host} port {port}: {exc.strerror}") from None

@@ -21,15 +21,20 @@ __all__ = [
     "Contest",
     "District",
     "Manifest",
+    "check_id",
 ]
 
 #: Arabic, Kurdish (Kurmanji), English.
 REQUIRED_LANGUAGES = ("ar", "ku", "en")
 _ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 _LANG = re.compile(r"[a-z]{2,3}")
+# Control characters (Unicode category Cc): a terminal, a log or a PDF acts on them, so a
+# label carrying one could rewrite what is shown next to it.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
-def _check_id(value: str, where: str) -> str:
+def check_id(value: str, where: str) -> str:
+    """An id of the manifest (the election's, a district's, a contest's, an option's)."""
     if not _ID.fullmatch(value):
         raise DecodeError(
             f"{where}: {value!r} is not an id (lowercase letters, digits, '-' or '_', "
@@ -66,6 +71,8 @@ class Labels:
             if not _LANG.fullmatch(lang) or not isinstance(label, str):
                 raise DecodeError(f"{where}: bad label entry {lang!r}")
             text(label, f"{where}.{lang}")
+            if _CONTROL.search(label):
+                raise DecodeError(f"{where}.{lang}: a label cannot hold a control character")
         return cls(tuple(sorted(o.items())))
 
 
@@ -162,7 +169,7 @@ class Manifest:
     def from_json(cls, value: Any, where: str = "manifest") -> Manifest:
         o = obj(value, where)
         only_keys(o, {"election_id", "title", "districts", "contests"}, where)
-        election_id = _check_id(get_str(o, "election_id", where), f"{where}.election_id")
+        election_id = check_id(get_str(o, "election_id", where), f"{where}.election_id")
         title = Labels.from_json(get(o, "title", where), f"{where}.title")
         districts = []
         for i, d in enumerate(get_list(o, "districts", where)):
@@ -171,7 +178,7 @@ class Manifest:
             only_keys(d, {"id", "labels"}, w)
             districts.append(
                 District(
-                    _check_id(get_str(d, "id", w), f"{w}.id"),
+                    check_id(get_str(d, "id", w), f"{w}.id"),
                     Labels.from_json(get_obj(d, "labels", w), f"{w}.labels"),
                 )
             )
@@ -193,7 +200,7 @@ class Manifest:
                 only_keys(opt, {"id", "labels"}, wo)
                 options.append(
                     Option(
-                        _check_id(get_str(opt, "id", wo), f"{wo}.id"),
+                        check_id(get_str(opt, "id", wo), f"{wo}.id"),
                         Labels.from_json(get_obj(opt, "labels", wo), f"{wo}.labels"),
                     )
                 )
@@ -216,7 +223,7 @@ class Manifest:
                 )
             contests.append(
                 Contest(
-                    _check_id(get_str(c, "id", w), f"{w}.id"),
+                    check_id(get_str(c, "id", w), f"{w}.id"),
                     Labels.from_json(get_obj(c, "labels", w), f"{w}.labels"),
                     tuple(in_districts),
                     low,

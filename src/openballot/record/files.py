@@ -5,15 +5,24 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from openballot.errors import DecodeError, RecordError
 from openballot.jsonfields import loads
 
-__all__ = ["read_json", "write_json", "append_line", "iter_lines", "json_bytes"]
+__all__ = [
+    "read_json",
+    "write_json",
+    "append_line",
+    "iter_lines",
+    "json_bytes",
+    "open_regular",
+    "fsync_directory",
+]
 
 
 def json_bytes(value: Any, pretty: bool = True) -> bytes:
@@ -22,13 +31,32 @@ def json_bytes(value: Any, pretty: bool = True) -> bytes:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def read_json(path: Path) -> Any:
+def open_regular(path: Path) -> BinaryIO:
+    """`path` opened for reading, refused unless it is a regular file: a FIFO or a device
+    in a record's place would block a reader for ever or feed it endless bytes, and a
+    directory is a mistake to name. The open itself never blocks (O_NONBLOCK)."""
     try:
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except FileNotFoundError:
         raise RecordError(f"{path}: file is missing") from None
     except OSError as exc:
         raise RecordError(f"{path}: cannot read ({exc.strerror})") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise RecordError(f"{path}: not a regular file")
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_json(path: Path) -> Any:
+    with open_regular(path) as f:
+        try:
+            data = f.read()
+        except OSError as exc:
+            raise RecordError(f"{path}: cannot read ({exc.strerror})") from None
     try:
         return loads(data, str(path))
     except DecodeError as exc:
@@ -53,13 +81,13 @@ def write_json(path: Path, value: Any, private: bool = False) -> None:
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
-        _fsync_directory(path.parent)
+        fsync_directory(path.parent)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
 
 
-def _fsync_directory(directory: Path) -> None:
+def fsync_directory(directory: Path) -> None:
     """Make a rename durable: the new directory entry must reach the disk too."""
     fd = os.open(directory, os.O_RDONLY)
     try:
@@ -74,6 +102,8 @@ def append_line(path: Path, line: bytes) -> int:
         raise ValueError("a record line cannot contain a newline")
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a+b") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            raise RecordError(f"{path}: not a regular file")
         fcntl.flock(f.fileno(), fcntl.LOCK_EX)
         try:
             f.seek(0)
@@ -95,13 +125,7 @@ def append_line(path: Path, line: bytes) -> int:
 def iter_lines(path: Path) -> Iterator[tuple[int, bytes]]:
     """Yield (line number, line without its newline), streaming. A last line without a newline
     means the file was cut short, which is reported rather than read as a whole line."""
-    try:
-        f = open(path, "rb")  # noqa: SIM115 - closed by the with below; errors mapped first
-    except FileNotFoundError:
-        raise RecordError(f"{path}: file is missing") from None
-    except OSError as exc:
-        raise RecordError(f"{path}: cannot read ({exc.strerror})") from None
-    with f:
+    with open_regular(path) as f:
         for number, raw in enumerate(f, start=1):
             if not raw.endswith(b"\n"):
                 raise RecordError(f"{path}: line {number} is truncated (no newline at the end)")

@@ -24,8 +24,8 @@ from openballot.election.decryption import (
 from openballot.election.manifest import Manifest
 from openballot.election.tally import Tally
 from openballot.errors import DecodeError, OpenBallotError, RecordError
-from openballot.jsonfields import get_int, obj
-from openballot.record.files import read_json
+from openballot.jsonfields import get_int, loads, obj
+from openballot.record.files import open_regular, read_json
 from openballot.record.layout import RecordLayout, decoded
 from openballot.record.receipt import Receipt
 from openballot.verify.ballot_pass import check_ballot_log
@@ -33,7 +33,7 @@ from openballot.verify.board_check import check_board
 from openballot.verify.checks import Check
 from openballot.verify.findings import Report
 
-__all__ = ["verify_record", "load_context"]
+__all__ = ["verify_record", "load_context", "read_receipts"]
 
 
 def load_context(layout: RecordLayout, report: Report | None = None) -> ElectionContext:
@@ -143,13 +143,15 @@ def verify_record(
     on_start: Callable[[int], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
     receipts: Sequence[Receipt] = (),
+    receipt_files: Sequence[Path] = (),
 ) -> Report:
-    """Verify the record at `root`. `on_start(total_lines)` and `on_progress(lines)` let a
-    caller draw a progress bar; nothing here prints."""
+    """Verify the record at `root`, with the voters' `receipts` and the receipts kept in
+    `receipt_files`. `on_start(total_lines)` and `on_progress(lines)` let a caller draw a
+    progress bar; nothing here prints."""
     layout = RecordLayout(root)
     report = Report()
     ctx = load_context(layout, report)
-    check_board(root, report, receipts)
+    check_board(root, report, [*receipts, *read_receipts(receipt_files, report)])
 
     if on_start:
         on_start(_count_lines(layout.ballots))
@@ -190,6 +192,21 @@ def _read_verified_part(
     except RecordError as exc:
         report.add(garbled, path.name, str(exc))
         return None
+
+
+def read_receipts(paths: Sequence[Path], report: Report) -> list[Receipt]:
+    """The receipts kept in these files. A file that does not hold a receipt is a finding
+    that names it (a voter who kept the wrong file learns which); a file that cannot be
+    opened at all is a RecordError, like a record that cannot be read."""
+    kept = []
+    for path in paths:
+        with open_regular(path) as f:
+            data = f.read()
+        try:
+            kept.append(Receipt.from_kept(loads(data, str(path)), str(path)))
+        except DecodeError as exc:
+            report.add(Check.BOARD_RECEIPT, str(path), f"is not a receipt: {exc}")
+    return kept
 
 
 def _count_lines(path: Path) -> int:
