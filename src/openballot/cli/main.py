@@ -257,6 +257,9 @@ def serve(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
     booth: Annotated[Path | None, typer.Option(help="The built booth (web/).")] = None,
+    workers: Annotated[
+        int, typer.Option(min=0, help="Processes that check ballots; 0 = all cores.")
+    ] = 0,
 ) -> None:
     """Run the bulletin board, the HTTP API (OpenAPI at /docs) and the voting booth."""
     try:
@@ -273,7 +276,7 @@ def serve(
 
     token, token_file = admin_token(data)
     booth_dir = booth or default_booth_dir()
-    application, url = build_app(data, database, booth_dir, token)
+    application, url = build_app(data, database, booth_dir, token, workers)
     err.print(f"board storage: {url.split('@')[-1]}", markup=False, highlight=False)
     err.print(
         "admin token: " + (f"in {token_file}" if token_file else "from OPENBALLOT_ADMIN_TOKEN"),

@@ -35,10 +35,11 @@ def admin_token(data: Path) -> tuple[str, Path | None]:
 
 
 def build_app(
-    data: Path, database: str | None, booth: Path | None, token: str
+    data: Path, database: str | None, booth: Path | None, token: str, workers: int = 0
 ) -> tuple[FastAPI, str]:
-    """The application over the board in `data` (or at `database`), and the storage URL.
-    The server's packages are imported here, so the other commands run without them."""
+    """The application over the board in `data` (or at `database`), and the storage URL;
+    `workers` processes check ballots (0: one per core). The server's packages are imported
+    here, so the other commands run without them."""
     from openballot.board.signing import BoardKey
     from openballot.board.store import BoardStore
     from openballot.server.app import create_app
@@ -46,5 +47,6 @@ def build_app(
 
     data.mkdir(parents=True, exist_ok=True)
     url = database or f"sqlite:///{data / 'board.sqlite3'}"
-    board = Board(BoardStore(url), BoardKey.load_or_create(data / "board.key"))
+    key = BoardKey.load_or_create(data / "board.key")
+    board = Board(BoardStore(url), key, workers or os.cpu_count() or 1)
     return create_app(board, token, booth), url
