@@ -366,10 +366,11 @@ def measure(args: argparse.Namespace, workers: int, tmp: Path) -> dict[str, Any]
             verify_ballot(ctx, b)
         verify_ms = 1000 * (time.process_time() - cpu) / len(sample)
 
-        cpu_before = tree_cpu_seconds(proc.pid)
+        cpu_before, writer_before = tree_cpu_seconds(proc.pid), cpu_seconds(proc.pid)
         load = Load(base, eid, bodies, args.clients, args.time_limit)
         wall = load.go()
         cpu_used = tree_cpu_seconds(proc.pid) - cpu_before
+        writer_used = cpu_seconds(proc.pid) - writer_before
         peak_kb = tree_peak_kb(proc.pid)
         with httpx.Client(base_url=base, timeout=60) as client:
             head = client.get(f"/api/elections/{eid}/board/tree-head").json()
@@ -395,6 +396,7 @@ def measure(args: argparse.Namespace, workers: int, tmp: Path) -> dict[str, Any]
         "error_samples": load.errors[:5],
         "server_cpu_ms_per_ballot": round(1000 * cpu_used / max(accepted, 1), 2),
         "verify_cpu_ms_per_ballot": round(verify_ms, 2),
+        "writer_cpu_ms_per_ballot": round(1000 * writer_used / max(accepted, 1), 2),
         "server_peak_rss_mib": round(peak_kb / 1024, 1),
         "batches": batches,
         "ballots_per_batch": round(accepted / max(batches, 1), 2),
@@ -426,6 +428,10 @@ def show(r: dict[str, Any]) -> None:
         (
             "server CPU per accepted ballot (all its processes)",
             f"{r['server_cpu_ms_per_ballot']:.2f} ms",
+        ),
+        (
+            "... of which the writer process (HTTP, sequencing, commits)",
+            f"{r['writer_cpu_ms_per_ballot']:.2f} ms",
         ),
         (
             "verification CPU per ballot (proofs, signature)",
