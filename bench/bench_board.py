@@ -367,8 +367,10 @@ def measure(args: argparse.Namespace, workers: int, tmp: Path) -> dict[str, Any]
         verify_ms = 1000 * (time.process_time() - cpu) / len(sample)
 
         cpu_before, writer_before = tree_cpu_seconds(proc.pid), cpu_seconds(proc.pid)
+        client_before = time.process_time()
         load = Load(base, eid, bodies, args.clients, args.time_limit)
         wall = load.go()
+        client_used = time.process_time() - client_before
         cpu_used = tree_cpu_seconds(proc.pid) - cpu_before
         writer_used = cpu_seconds(proc.pid) - writer_before
         peak_kb = tree_peak_kb(proc.pid)
@@ -397,6 +399,7 @@ def measure(args: argparse.Namespace, workers: int, tmp: Path) -> dict[str, Any]
         "server_cpu_ms_per_ballot": round(1000 * cpu_used / max(accepted, 1), 2),
         "verify_cpu_ms_per_ballot": round(verify_ms, 2),
         "writer_cpu_ms_per_ballot": round(1000 * writer_used / max(accepted, 1), 2),
+        "client_cpu_ms_per_ballot": round(1000 * client_used / max(accepted, 1), 2),
         "server_peak_rss_mib": round(peak_kb / 1024, 1),
         "batches": batches,
         "ballots_per_batch": round(accepted / max(batches, 1), 2),
@@ -432,6 +435,10 @@ def show(r: dict[str, Any]) -> None:
         (
             "... of which the writer process (HTTP, sequencing, commits)",
             f"{r['writer_cpu_ms_per_ballot']:.2f} ms",
+        ),
+        (
+            "load generator CPU per accepted ballot (this process)",
+            f"{r['client_cpu_ms_per_ballot']:.2f} ms",
         ),
         (
             "verification CPU per ballot (proofs, signature)",
