@@ -37,12 +37,12 @@ def one_batch(service: ElectionService, calls: list[CastCall]) -> Iterator[list[
     threads = [threading.Thread(target=run, args=(k,)) for k in range(len(calls))]
     with service.log.lock:
         batches = service.sequencer.batches
-        for t in threads:
-            t.start()
         deadline = time.monotonic() + 60
-        while service.sequencer.waiting() < len(calls):
-            assert time.monotonic() < deadline, "the casts did not queue up"
-            time.sleep(0.01)
+        for k, t in enumerate(threads):
+            t.start()  # one at a time: the queue's order is the order of `calls`
+            while service.sequencer.waiting() < k + 1:
+                assert time.monotonic() < deadline, "the casts did not queue up"
+                time.sleep(0.005)
     for t in threads:
         t.join(timeout=60)
         assert not t.is_alive()
