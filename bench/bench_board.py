@@ -1,7 +1,7 @@
 """Casting ballots through a real board: `openballot serve` on loopback, N clients at once.
 
     .venv/bin/python bench/bench_board.py --database sqlite|postgresql [--ballots 400]
-        [--clients 4] [--time-limit 300]
+        [--clients 4] [--workers N[,N...]] [--json] [--time-limit 300]
 
 Starts `openballot serve` as a subprocess on 127.0.0.1 (a fresh SQLite file, or a fresh
 database on the PostgreSQL server of OPENBALLOT_TEST_POSTGRES_URL, else of
@@ -10,8 +10,16 @@ manifest, one credential per ballot), encrypts the ballots beforehand (its rate 
 its own), then casts them from N client threads over HTTP. Each accepted ballot was fully
 verified by the server and durably committed with its signed tree head before its receipt came
 back. Reports accepted ballots per second, latency percentiles, errors, the server's CPU time
-per ballot and its peak resident memory (VmHWM). Never talks to anything but 127.0.0.1; stops
-by itself when the ballots are cast or the time limit is reached.
+per ballot and its peak resident memory (VmHWM), the server's being every process of it (the
+writer and its checking workers). Never talks to anything but 127.0.0.1; stops by itself when
+the ballots are cast or the time limit is reached.
+
+`--workers 1,2` runs the whole measure once per value, back to back (a fresh server and
+database each time), with `serve --workers N`. The verification CPU per ballot (its proofs and
+signature alone, `verify_ballot`, in this process on one core) is measured beside, as the floor
+the server's CPU per ballot is compared with. `--json` prints, as its last line, one JSON
+object: the keys of the last run (`accepted_per_s`, `p50_ms`, `p99_ms`, `errors`,
+`server_cpu_ms_per_ballot`, `verify_cpu_ms_per_ballot`, ...) and `runs`, every run's object.
 """
 
 from __future__ import annotations
@@ -37,7 +45,7 @@ from rich.console import Console
 from rich.table import Table
 
 from openballot.cli.demo import random_choices
-from openballot.election.ballot import EncryptedBallot
+from openballot.election.ballot import EncryptedBallot, verify_ballot
 from openballot.election.credentials import credential_secret
 from openballot.testing import HonestElection, fresh_postgres_database, honest_election
 
@@ -82,12 +90,12 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(data: Path, url: str) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+def server(data: Path, url: str, workers: int) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     port = free_port()
     log = open(data.parent / "server.log", "wb")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
         [str(OPENBALLOT), "serve", "--data", str(data), "--database", url]
-        + ["--host", HOST, "--port", str(port)],
+        + ["--host", HOST, "--port", str(port), "--workers", str(workers)],
         env={**os.environ, "OPENBALLOT_ADMIN_TOKEN": ADMIN_TOKEN},
         stdout=log,
         stderr=log,
@@ -130,6 +138,37 @@ def proc_status(pid: int, field: str) -> int:
 def cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def process_tree(pid: int) -> list[int]:
+    """`pid` and its descendants (the server's checking workers)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    tree, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        tree.append(p)
+        todo += children.get(p, [])
+    return tree
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    total = 0.0
+    for p in process_tree(pid):
+        with contextlib.suppress(OSError):
+            total += cpu_seconds(p)
+    return total
+
+
+def tree_peak_kb(pid: int) -> int:
+    total = 0
+    for p in process_tree(pid):
+        with contextlib.suppress(OSError, KeyError):
+            total += proc_status(p, "VmHWM")
+    return total
 
 
 # --- the election --------------------------------------------------------------------------------
@@ -218,77 +257,184 @@ def percentile(sorted_values: list[float], p: float) -> float:
     return sorted_values[rank - 1]
 
 
+def count_heads(client: httpx.Client, eid: str) -> int:
+    """Signed tree heads of the election (one per committed batch)."""
+    n, start = 0, 1
+    while True:
+        page = client.get(
+            f"/api/elections/{eid}/board/tree-heads", params={"start": start, "limit": 1000}
+        ).json()["tree_heads"]
+        if not page:
+            return n
+        n += len(page)
+        start = page[-1]["size"] + 1
+
+
+def measure(args: argparse.Namespace, workers: int, tmp: Path) -> dict[str, Any]:
+    """One run: a fresh database and `serve --workers N`, the election, the load."""
+    import random
+
+    tmp.mkdir()
+    load_before = os.getloadavg()[0]
+    with database(args.database, tmp) as url, server(tmp / "data", url, workers) as (proc, base):
+        with httpx.Client(base_url=base, timeout=60) as client:
+            start = time.perf_counter()
+            election = setup_election(client, args.ballots)
+            setup_s = time.perf_counter() - start
+            heads_before = count_heads(client, election.election_id)
+        eid = election.election_id
+        ctx = election.ctx
+
+        rng = random.Random(1)
+        start = time.perf_counter()
+        ballots: list[EncryptedBallot] = []
+        for district, code in election.voters:
+            choices = random_choices(election.manifest, district, rng)
+            ballot, _ = election.vote(district, choices, secret=credential_secret(eid, code))
+            ballots.append(ballot)
+        encrypt_s = time.perf_counter() - start
+        bodies = [json.dumps({"ballot": b.to_json()}).encode() for b in ballots]
+
+        # The floor: the proofs and signature of a ballot, checked once, on one core.
+        sample = ballots[: min(len(ballots), 200)]
+        cpu = time.process_time()
+        for b in sample:
+            verify_ballot(ctx, b)
+        verify_ms = 1000 * (time.process_time() - cpu) / len(sample)
+
+        cpu_before, writer_before = tree_cpu_seconds(proc.pid), cpu_seconds(proc.pid)
+        client_before = time.process_time()
+        load = Load(base, eid, bodies, args.clients, args.time_limit)
+        wall = load.go()
+        client_used = time.process_time() - client_before
+        cpu_used = tree_cpu_seconds(proc.pid) - cpu_before
+        writer_used = cpu_seconds(proc.pid) - writer_before
+        peak_kb = tree_peak_kb(proc.pid)
+        with httpx.Client(base_url=base, timeout=60) as client:
+            head = client.get(f"/api/elections/{eid}/board/tree-head").json()
+            batches = count_heads(client, eid) - heads_before
+
+    accepted = len(load.latencies)
+    lat = sorted(x * 1000 for x in load.latencies)
+    if head["size"] != 12 + accepted:
+        raise SystemExit(f"the board holds {head['size']} entries, expected {12 + accepted}")
+    return {
+        "database": args.database,
+        "workers": workers,
+        "clients": args.clients,
+        "ballots": args.ballots,
+        "accepted": accepted,
+        "wall_s": round(wall, 3),
+        "accepted_per_s": round(accepted / wall, 1),
+        "p50_ms": round(percentile(lat, 50), 1),
+        "p95_ms": round(percentile(lat, 95), 1),
+        "p99_ms": round(percentile(lat, 99), 1),
+        "max_ms": round(lat[-1] if lat else float("nan"), 1),
+        "errors": len(load.errors),
+        "error_samples": load.errors[:5],
+        "server_cpu_ms_per_ballot": round(1000 * cpu_used / max(accepted, 1), 2),
+        "verify_cpu_ms_per_ballot": round(verify_ms, 2),
+        "writer_cpu_ms_per_ballot": round(1000 * writer_used / max(accepted, 1), 2),
+        "client_cpu_ms_per_ballot": round(1000 * client_used / max(accepted, 1), 2),
+        "server_peak_rss_mib": round(peak_kb / 1024, 1),
+        "batches": batches,
+        "ballots_per_batch": round(accepted / max(batches, 1), 2),
+        "setup_s": round(setup_s, 2),
+        "encrypt_per_s": round(len(ballots) / encrypt_s, 1),
+        "load_average_before": round(load_before, 2),
+        "cpus": os.cpu_count(),
+    }
+
+
+def show(r: dict[str, Any]) -> None:
+    table = Table(
+        title=f"Casting through `openballot serve --workers {r['workers']}` ({r['database']}, "
+        f"{r['clients']} clients, {r['ballots']} ballots, 127.0.0.1)"
+    )
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    rows = [
+        ("election setup (ceremony, credentials, open)", f"{r['setup_s']:.2f} s"),
+        ("encryption, client side, one core", f"{r['encrypt_per_s']:.1f} ballots/s"),
+        ("ballots accepted (201, verified, committed)", f"{r['accepted']} of {r['ballots']}"),
+        ("casting wall time", f"{r['wall_s']:.2f} s"),
+        ("accepted per second", f"{r['accepted_per_s']:.1f} ballots/s"),
+        ("latency p50", f"{r['p50_ms']:.1f} ms"),
+        ("latency p95", f"{r['p95_ms']:.1f} ms"),
+        ("latency p99", f"{r['p99_ms']:.1f} ms"),
+        ("latency max", f"{r['max_ms']:.1f} ms"),
+        ("errors", str(r["errors"])),
+        (
+            "server CPU per accepted ballot (all its processes)",
+            f"{r['server_cpu_ms_per_ballot']:.2f} ms",
+        ),
+        (
+            "... of which the writer process (HTTP, sequencing, commits)",
+            f"{r['writer_cpu_ms_per_ballot']:.2f} ms",
+        ),
+        (
+            "load generator CPU per accepted ballot (this process)",
+            f"{r['client_cpu_ms_per_ballot']:.2f} ms",
+        ),
+        (
+            "verification CPU per ballot (proofs, signature)",
+            f"{r['verify_cpu_ms_per_ballot']:.2f} ms",
+        ),
+        (
+            "batches committed (signed tree heads)",
+            f"{r['batches']} ({r['ballots_per_batch']:.2f} ballots each)",
+        ),
+        ("server peak RSS (VmHWM, all its processes)", f"{r['server_peak_rss_mib']:.1f} MiB"),
+        (
+            "load average (1 min) before the run",
+            f"{r['load_average_before']:.2f} on {r['cpus']} CPUs",
+        ),
+    ]
+    for measure_, value in rows:
+        table.add_row(measure_, value)
+    console.print(table)
+    for e in r["error_samples"]:
+        console.print(f"error: {e}", markup=False)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--ballots", type=int, default=400)
     parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument(
+        "--workers",
+        default=str(os.cpu_count() or 1),
+        help="serve --workers: N, or N,M,... to measure each back to back (default: all cores)",
+    )
+    parser.add_argument("--json", action="store_true", help="end with one JSON object")
     parser.add_argument("--time-limit", type=float, default=300, help="seconds for casting")
     args = parser.parse_args()
     if not 1 <= args.ballots <= 100_000 or not 1 <= args.clients <= 64:
         raise SystemExit("--ballots must be 1..100000 and --clients 1..64")
+    try:
+        counts = [int(w) for w in args.workers.split(",")]
+    except ValueError:
+        raise SystemExit("--workers must be N or N,M,... (processes)") from None
+    if not all(1 <= w <= 64 for w in counts):
+        raise SystemExit("--workers must be 1..64 each")
 
+    runs = []
     with tempfile.TemporaryDirectory(prefix="openballot-bench-board-") as tmp_name:
-        tmp = Path(tmp_name)
-        with database(args.database, tmp) as url, server(tmp / "data", url) as (proc, base):
-            with httpx.Client(base_url=base, timeout=60) as client:
-                start = time.perf_counter()
-                election = setup_election(client, args.ballots)
-                setup_s = time.perf_counter() - start
-            eid = election.election_id
-
-            import random
-
-            rng = random.Random(1)
-            start = time.perf_counter()
-            ballots: list[EncryptedBallot] = []
-            for district, code in election.voters:
-                choices = random_choices(election.manifest, district, rng)
-                secret = credential_secret(eid, code)
-                ballot, _ = election.vote(district, choices, secret=secret)
-                ballots.append(ballot)
-            encrypt_s = time.perf_counter() - start
-            bodies = [json.dumps({"ballot": b.to_json()}).encode() for b in ballots]
-
-            cpu_before = cpu_seconds(proc.pid)
-            load = Load(base, eid, bodies, args.clients, args.time_limit)
-            wall = load.go()
-            cpu_used = cpu_seconds(proc.pid) - cpu_before
-            peak_kb = proc_status(proc.pid, "VmHWM")
-            with httpx.Client(base_url=base, timeout=60) as client:
-                head = client.get(f"/api/elections/{eid}/board/tree-head").json()
-
-    accepted = len(load.latencies)
-    lat = sorted(x * 1000 for x in load.latencies)
-    table = Table(
-        title=f"Casting through `openballot serve` ({args.database}, {args.clients} clients, "
-        f"{args.ballots} ballots, 127.0.0.1)"
-    )
-    table.add_column("measure")
-    table.add_column("value", justify="right")
-    rows = [
-        ("election setup (ceremony, credentials, open)", f"{setup_s:.2f} s"),
-        ("encryption, client side, one core", f"{len(ballots) / encrypt_s:.1f} ballots/s"),
-        ("ballots accepted (201, verified, committed)", f"{accepted} of {args.ballots}"),
-        ("casting wall time", f"{wall:.2f} s"),
-        ("accepted per second", f"{accepted / wall:.1f} ballots/s"),
-        ("latency p50", f"{percentile(lat, 50):.1f} ms"),
-        ("latency p95", f"{percentile(lat, 95):.1f} ms"),
-        ("latency p99", f"{percentile(lat, 99):.1f} ms"),
-        ("latency max", f"{lat[-1] if lat else float('nan'):.1f} ms"),
-        ("errors", str(len(load.errors))),
-        ("server CPU per accepted ballot", f"{1000 * cpu_used / max(accepted, 1):.1f} ms"),
-        ("server peak RSS (VmHWM)", f"{peak_kb / 1024:.1f} MiB"),
-        ("board size after casting", f"{head['size']} entries"),
-    ]
-    for measure, value in rows:
-        table.add_row(measure, value)
-    console.print(table)
-    for e in load.errors[:5]:
-        console.print(f"error: {e}", markup=False)
-    if head["size"] != 12 + accepted:
-        raise SystemExit(f"the board holds {head['size']} entries, expected {12 + accepted}")
-    if load.errors:
+        for k, workers in enumerate(counts):
+            runs.append(measure(args, workers, Path(tmp_name) / f"run-{k}"))
+            show(runs[-1])
+    if len(runs) > 1:
+        base = runs[0]["accepted_per_s"]
+        for r in runs[1:]:
+            console.print(
+                f"{r['workers']} workers: {r['accepted_per_s'] / base:.2f}x the accepted "
+                f"ballots/s of {runs[0]['workers']}",
+                markup=False,
+            )
+    if args.json:
+        print(json.dumps({**runs[-1], "runs": runs}))
+    if any(r["errors"] for r in runs):
         raise SystemExit(1)
 
 

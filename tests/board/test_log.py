@@ -180,8 +180,9 @@ def test_a_gap_found_after_a_failed_append_is_refused(
     append_many(log, 0, 3)
     real_append = store.append
 
-    def one_too_far(election_id: str, entry: StoredEntry, head: object) -> None:
-        real_append(election_id, StoredEntry(entry.seq + 1, entry.type, entry.data, None), head)
+    def one_too_far(election_id: str, batch: list[StoredEntry], head: object) -> None:
+        moved = [StoredEntry(e.seq + 1, e.type, e.data, None) for e in batch]
+        real_append(election_id, moved, head)
         raise OSError("server closed the connection unexpectedly")
 
     monkeypatch.setattr(store, "append", one_too_far)

@@ -42,7 +42,7 @@ def fill(
         entry = StoredEntry(seq, "cast" if ballot else "note", data, tracker if ballot else None)
         tree.append(data)
         head = head_for(key, tree, election_id)
-        store.append(election_id, entry, head)
+        store.append(election_id, [entry], head)
         written.append(entry)
         heads.append(head)
     return written, heads
@@ -92,7 +92,7 @@ def test_a_duplicate_tracker_is_refused_and_nothing_is_stored(store: BoardStore,
     replay = StoredEntry(2, "cast", b'{"type":"cast","again":true}', tracker)
     tree.append(replay.data)
     with pytest.raises(DuplicateEntry):
-        store.append(EID, replay, head_for(key, tree))
+        store.append(EID, [replay], head_for(key, tree))
 
     # Neither the entry nor its tree head: the transaction was rolled back as a whole.
     assert list(store.entries(EID)) == written
@@ -105,7 +105,7 @@ def test_a_duplicate_tracker_is_refused_and_nothing_is_stored(store: BoardStore,
     other = StoredEntry(2, "cast", b'{"type":"cast","other":true}', b"\x07" * 32)
     tree.truncate(2)
     tree.append(other.data)
-    store.append(EID, other, head_for(key, tree))
+    store.append(EID, [other], head_for(key, tree))
     assert [e.seq for e in store.entries(EID)] == [0, 1, 2]
 
 
@@ -117,7 +117,7 @@ def test_a_position_is_taken_once(store: BoardStore, key: BoardKey):
     clash = StoredEntry(2, "note", b"another entry at position 2", None)
     tree.append(clash.data)
     with pytest.raises(DuplicateEntry):
-        store.append(EID, clash, head_for(key, tree))
+        store.append(EID, [clash], head_for(key, tree))
     assert list(store.entries(EID)) == written
 
 

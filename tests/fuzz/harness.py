@@ -130,7 +130,9 @@ def targets() -> dict[str, Callable[[bytes], None]]:
         "ballot-line": ballot_line,
         "tree-head": lambda data: SignedTreeHead.from_json(json_value(data)),
         "receipt": lambda data: VoterReceipt(json_value(data), "receipt"),
-        "board-leaf": lambda data: record_files(data, "board.jsonl:1"),
+        "board-leaf": lambda data: record_files(
+            data, RecordLayout(Path("record")), "board.jsonl:1"
+        ),
         "record-file": record_file,
     }
 

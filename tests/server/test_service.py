@@ -89,7 +89,7 @@ def test_a_lost_race_without_a_winner_is_a_problem_detail(
     def duplicate(*args: object, **kwargs: object) -> None:
         raise DuplicateEntry("taken")
 
-    monkeypatch.setattr(log, "append", duplicate)
+    monkeypatch.setattr(log, "append_batch", duplicate)
     r = e.cast(e.ceremony.ballot(0)[0])
     kit.is_problem(r, 500, "another writer")
     assert r.json()["type"].endswith("/storage-error")

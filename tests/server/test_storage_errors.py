@@ -20,8 +20,9 @@ def test_a_storage_gap_found_during_a_cast_is_a_problem_detail(
     size = e.snapshot()["head_size"]
     real_append = store.append
 
-    def one_too_far(election_id: str, entry: StoredEntry, head: Any) -> None:
-        real_append(election_id, StoredEntry(entry.seq + 1, entry.type, entry.data, None), head)
+    def one_too_far(election_id: str, batch: list[StoredEntry], head: Any) -> None:
+        moved = [StoredEntry(e.seq + 1, e.type, e.data, None) for e in batch]
+        real_append(election_id, moved, head)
         raise OSError("server closed the connection unexpectedly")
 
     with monkeypatch.context() as m:

@@ -1,14 +1,15 @@
 """Durable storage of board entries and signed tree heads, through SQLAlchemy Core.
 
 SQLite runs in WAL mode with synchronous=FULL, so a committed append survives a crash or a
-SIGKILL; PostgreSQL commits are durable by default. An append writes the entry and the tree
-head that covers it in one transaction: a receipt is handed out only after that commits.
+SIGKILL; PostgreSQL commits are durable by default. An append writes a batch of entries and the
+one tree head that covers them in one transaction: a receipt is handed out only after that
+commits.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -224,19 +225,24 @@ class BoardStore:
         with self.engine.connect() as conn:
             return [r[0] for r in conn.execute(select(elections.c.id).order_by(elections.c.id))]
 
-    def append(self, election_id: str, entry: StoredEntry, head: SignedTreeHead) -> None:
-        """Store the entry and its tree head atomically and durably."""
+    def append(self, election_id: str, batch: Sequence[StoredEntry], head: SignedTreeHead) -> None:
+        """Store a batch of entries and the one tree head that covers them, atomically and
+        durably: one transaction, one commit (one fsync), whatever the batch's length."""
         try:
             with self.engine.begin() as conn:
                 conn.execute(
-                    entries.insert().values(
-                        election_id=election_id,
-                        seq=entry.seq,
-                        type=entry.type,
-                        data=entry.data,
-                        leaf_hash=leaf_hash(entry.data),
-                        tracker=entry.tracker,
-                    )
+                    entries.insert(),
+                    [
+                        {
+                            "election_id": election_id,
+                            "seq": entry.seq,
+                            "type": entry.type,
+                            "data": entry.data,
+                            "leaf_hash": leaf_hash(entry.data),
+                            "tracker": entry.tracker,
+                        }
+                        for entry in batch
+                    ],
                 )
                 conn.execute(
                     tree_heads.insert().values(
@@ -248,7 +254,7 @@ class BoardStore:
                     )
                 )
         except IntegrityError:
-            raise DuplicateEntry("this entry is already on the board") from None
+            raise DuplicateEntry("an entry of this batch is already on the board") from None
 
     def entries(
         self, election_id: str, start: int = 0, end: int | None = None, batch: int = 5000
@@ -270,14 +276,25 @@ class BoardStore:
                 yield StoredEntry(r.seq, r.type, bytes(r.data), _opt_bytes(r.tracker))
             seq = rows[-1].seq + 1
 
-    def entry_by_tracker(self, election_id: str, tracker: bytes) -> StoredEntry | None:
+    def entries_by_tracker(
+        self, election_id: str, trackers: Collection[bytes]
+    ) -> dict[bytes, StoredEntry]:
+        """The ballots among `trackers` already on the board, in one query (a batch's)."""
+        if not trackers:
+            return {}
         with self.engine.connect() as conn:
-            r = conn.execute(
+            rows = conn.execute(
                 select(entries.c.seq, entries.c.type, entries.c.data, entries.c.tracker).where(
-                    entries.c.election_id == election_id, entries.c.tracker == tracker
+                    entries.c.election_id == election_id, entries.c.tracker.in_(list(trackers))
                 )
-            ).first()
-        return None if r is None else StoredEntry(r.seq, r.type, bytes(r.data), tracker)
+            ).all()
+        return {
+            bytes(r.tracker): StoredEntry(r.seq, r.type, bytes(r.data), bytes(r.tracker))
+            for r in rows
+        }
+
+    def entry_by_tracker(self, election_id: str, tracker: bytes) -> StoredEntry | None:
+        return self.entries_by_tracker(election_id, [tracker]).get(tracker)
 
     def tree_head(self, election_id: str, size: int | None = None) -> SignedTreeHead | None:
         """The tree head of a given size, or the latest."""

@@ -281,6 +281,9 @@ def serve(
         ),
     ] = 60,
     # hostile connections: end
+    workers: Annotated[
+        int, typer.Option(min=0, help="Processes that check ballots; 0 = all cores.")
+    ] = 0,
 ) -> None:
     """Run the bulletin board, the HTTP API (OpenAPI at /docs) and the voting booth."""
     try:
@@ -299,7 +302,9 @@ def serve(
     check_port_free(host, port)
     token, token_file = admin_token(data)
     booth_dir = booth or default_booth_dir()
-    application, url = build_app(data, database, booth_dir, token, max_failures_per_minute)
+    application, url = build_app(
+        data, database, booth_dir, token, max_failures_per_minute, workers
+    )
     err.print(f"board storage: {url.split('@')[-1]}", markup=False, highlight=False)
     err.print(
         "admin token: " + (f"in {token_file}" if token_file else "from OPENBALLOT_ADMIN_TOKEN"),

@@ -43,11 +43,12 @@ def build_app(
     booth: Path | None,
     token: str,
     max_failures_per_minute: int = 60,
+    workers: int = 0,
 ) -> tuple[FastAPI, str]:
     """The application over the board in `data` (or at `database`), and the storage URL;
     each client address may have `max_failures_per_minute` submissions refused a minute
-    (0: no limit). The server's packages are imported here, so the other commands run
-    without them."""
+    (0: no limit), and `workers` processes check ballots (0: one per core). The server's
+    packages are imported here, so the other commands run without them."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from openballot.board.signing import BoardKey
@@ -59,7 +60,8 @@ def build_app(
     data.mkdir(parents=True, exist_ok=True)
     url = database or f"sqlite:///{data / 'board.sqlite3'}"
     try:
-        board = Board(BoardStore(url), BoardKey.load_or_create(data / "board.key"))
+        key = BoardKey.load_or_create(data / "board.key")
+        board = Board(BoardStore(url), key, workers or os.cpu_count() or 1)
     except SQLAlchemyError as exc:
         # An unknown scheme, a URL that is not one, a file that is not a database: one line
         # naming the storage (without its password), not the driver's traceback.

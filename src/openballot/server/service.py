@@ -22,13 +22,12 @@ from typing import Any, assert_never
 
 from openballot.board.log import Appended, ElectionLog
 from openballot.board.signing import BoardKey
-from openballot.board.store import BoardStorageError, BoardStore, DuplicateEntry, StoredEntry
+from openballot.board.store import BoardStorageError, BoardStore, StoredEntry
 from openballot.crypto.complaint import Complaint
 from openballot.crypto.encoding import Encodable
 from openballot.crypto.share_encryption import EncryptedShare
 from openballot.crypto.trustee import TrusteePublicKey
 from openballot.election.acceptance import AcceptancePolicy, BallotKind, OutOfOrder
-from openballot.election.ballot import BallotOpening, EncryptedBallot
 from openballot.election.context import ElectionContext, ceremony_context
 from openballot.election.credentials import CredentialList
 from openballot.election.decryption import (
@@ -61,6 +60,8 @@ from openballot.record.board_entries import (
 )
 from openballot.record.log_grammar import LogOrder
 from openballot.record.receipt import Receipt
+from openballot.server.ballot_checks import BallotChecker, CheckedBallot
+from openballot.server.sequencer import Sequencer
 from openballot.verify.ballot_pass import check_ballot_lines
 
 __all__ = [
@@ -83,6 +84,10 @@ class NotFound(OpenBallotError):
 
 class Conflict(ProtocolError):
     """Acceptable in general but not now (wrong phase, already done)."""
+
+
+class _Unchecked(Exception):
+    """A ballot decoded while the election was not open, which opened since: not decided."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +132,12 @@ class ElectionService:
     #: The log as its grammar sees it, up to the last leaf other than a ballot (the ballots
     #: appended since are stepped over in `_grammatical`: only their number matters).
     order: LogOrder = field(default_factory=LogOrder)
+    checker: BallotChecker = field(default_factory=BallotChecker)
+    sequencer: Sequencer = field(init=False)
+    _acceptance: AcceptancePolicy | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        self.sequencer = Sequencer(self.log, self._decide)
 
     @property
     def election_id(self) -> str:
@@ -352,70 +363,69 @@ class ElectionService:
             self._grammatical(ballot, self.log.size, Conflict)
         return self.ctx
 
-    def _check_ballot(
-        self, ballot: EncryptedBallot, opening: BallotOpening | None = None
-    ) -> StoredEntry | None:
-        """The election's acceptance policy, against the board as it is now: the entry of a
-        cast ballot already on the board (a replay, answered even once the election is
-        closed), or None for a ballot that may be appended; raises for any other."""
-        existing = self._check_order(ballot.tracker(), BallotKind.of(opening))
-        if existing is None:
-            # The costly checks, outside the lock; the append re-checks the order.
-            AcceptancePolicy(self._open_ctx(), self.eligible).check(ballot, opening)
-        return existing
+    def _checking_ctx(self) -> ElectionContext | None:
+        """The context a ballot is checked against: none unless the election is open (a
+        ballot is then only decoded: it can be a replay, or is refused for the phase)."""
+        return self.ctx if self.ctx is not None and self.tally is None else None
 
-    def _check_order(self, tracker: bytes, kind: BallotKind) -> StoredEntry | None:
-        existing = self.log.store.entry_by_tracker(self.election_id, tracker)
+    def _decide(self, checked: CheckedBallot, earlier: BallotKind | None) -> bool:
+        """The election's acceptance policy (`AcceptancePolicy.check`), in its order, with the
+        validity rule done by a worker already: True for a cast ballot already on the board (a
+        replay, answered even once the election is closed), False for a ballot to append;
+        raises for any other. Runs in the writer, against the log as it is."""
         try:
-            AcceptancePolicy.check_order(
-                tracker, kind, None if existing is None else BallotKind(existing.type)
-            )
+            AcceptancePolicy.check_order(checked.ref.tracker, checked.kind, earlier)
         except OutOfOrder as exc:
             if exc.replay:
-                return existing
+                return True
             raise Conflict(str(exc)) from None  # acceptable in general, not on this board
-        return None
+        self._open_ctx(CastEntry if checked.kind is BallotKind.CAST else AuditEntry)
+        if not checked.checked:
+            raise _Unchecked  # the election opened while it was decoded: check it now
+        checked.raise_if_invalid_form()
+        self._policy().check_eligible(checked.ref)
+        if not checked.proofs_checked:
+            raise _Unchecked  # eligible after all: its range proofs are still to check
+        checked.raise_if_invalid_ballot()
+        checked.raise_if_invalid_opening()
+        return False
+
+    def _presumed_eligible(self, body: Any) -> bool:
+        """Whether the body's credential is on the list for its district, read without
+        decoding the ballot: a ballot whose credential is not is refused as ineligible, so a
+        worker need not spend its range proofs on it (cheap checks first). Anything unclear
+        counts as eligible: the worker then decodes and checks it all."""
+        try:
+            ballot = body["ballot"]
+            credential = bytes.fromhex(ballot["credential"])
+            return not self.eligible or self.eligible.get(credential) == ballot["district"]
+        except (TypeError, KeyError, ValueError):
+            return True
+
+    def _policy(self) -> AcceptancePolicy:
+        if self._acceptance is None or self._acceptance.ctx is not self.ctx:
+            self._acceptance = AcceptancePolicy(self._open_ctx(), self.eligible)
+        return self._acceptance
+
+    def _sequence(self, body: Any, kind: BallotKind) -> CastAnswer:
+        while True:
+            checked = self.checker.check(
+                self._checking_ctx(), body, kind, proofs=self._presumed_eligible(body)
+            )
+            try:
+                done = self.sequencer.submit(checked)
+            except _Unchecked:
+                continue
+            return CastAnswer(checked.ref.tracker, done.appended, done.already_cast)
 
     def cast(self, value: Any) -> CastAnswer:
-        body = obj(value, "body")
-        only_keys(body, {"ballot"}, "body")
-        ballot = EncryptedBallot.from_json(get(body, "ballot", "body"), "ballot")
-        tracker = ballot.tracker()
-        existing = self._check_ballot(ballot)
-        if existing is not None:
-            return CastAnswer(tracker, self.log.receipt_for(existing), already_cast=True)
-        with self.log.lock:
-            self._open_ctx(CastEntry)
-            try:
-                leaf = CastEntry(ballot)
-                appended = self.log.append(leaf.TAG, leaf.leaf(), tracker)
-            except DuplicateEntry:
-                # Raced with the same ballot: answer as if it had come second.
-                existing = self._check_order(tracker, BallotKind.CAST)
-                if existing is None:
-                    raise BoardStorageError(
-                        "the board's position was taken by another writer"
-                    ) from None
-                return CastAnswer(tracker, self.log.receipt_for(existing), already_cast=True)
-        return CastAnswer(tracker, appended)
+        """Cast the ballot of a request body `{"ballot"}`: checked in a worker, appended by
+        the writer in the next batch; the receipt once that batch is durable."""
+        return self._sequence(value, BallotKind.CAST)
 
     def audit(self, value: Any) -> CastAnswer:
-        body = obj(value, "body")
-        only_keys(body, {"ballot", "opening"}, "body")
-        ballot = EncryptedBallot.from_json(get(body, "ballot", "body"), "ballot")
-        opening = BallotOpening.from_json(get(body, "opening", "body"), "opening")
-        tracker = ballot.tracker()
-        self._check_ballot(ballot, opening)
-        with self.log.lock:
-            self._open_ctx(AuditEntry)
-            try:
-                leaf = AuditEntry(ballot, opening)
-                appended = self.log.append(leaf.TAG, leaf.leaf(), tracker)
-            except DuplicateEntry:
-                # Raced with the same ballot: refused as if it had come second.
-                self._check_order(tracker, BallotKind.AUDIT)
-                raise
-        return CastAnswer(tracker, appended)
+        """Audit (challenge) the ballot of `{"ballot", "opening"}`, as `cast` does."""
+        return self._sequence(value, BallotKind.AUDIT)
 
     def ballot_lines(self) -> Iterator[tuple[int, bytes]]:
         """The ballot log as ballots.jsonl would hold it: (line number, line)."""
@@ -463,9 +473,12 @@ class ElectionService:
 class Board:
     """Every election of one server: storage, signing key, and each election's service."""
 
-    def __init__(self, store: BoardStore, key: BoardKey) -> None:
+    def __init__(self, store: BoardStore, key: BoardKey, workers: int = 0) -> None:
+        """`workers`: processes that check ballots (`BallotChecker`); 0 checks them in the
+        request's thread."""
         self.store = store
         self.key = key
+        self.checker = BallotChecker(workers)
         self.elections: dict[str, ElectionService] = {}
         for election_id in store.election_ids():
             service = self._load(election_id)
@@ -489,11 +502,19 @@ class Board:
             raise BoardStorageError(f"election {election_id!r} has entries but no manifest first")
         manifest = first[1]
         service = ElectionService(
-            log, Manifest.from_json(manifest.manifest), manifest.trustees, manifest.threshold
+            log,
+            Manifest.from_json(manifest.manifest),
+            manifest.trustees,
+            manifest.threshold,
+            checker=self.checker,
         )
         for seq, leaf in itertools.chain([first], leaves):
             service.replay(seq, leaf)
         return service
+
+    def close(self) -> None:
+        """Stop the ballot checkers (the store is closed by its owner)."""
+        self.checker.close()
 
     def get(self, election_id: str) -> ElectionService:
         service = self.elections.get(election_id)
@@ -521,7 +542,7 @@ class Board:
             {role: _token_hash(tok) for role, tok in tokens.items()},
         )
         log = ElectionLog(self.store, self.key, manifest.election_id)
-        service = ElectionService(log, manifest, n, t)
+        service = ElectionService(log, manifest, n, t, checker=self.checker)
         # The election row and its first leaf are two transactions; a failure between them
         # must not leave an election without a manifest behind.
         try:

@@ -1,0 +1,234 @@
+"""Checking ballots before they reach the writer: on every core, in a pool of processes.
+
+The costly rule of the acceptance policy (validity: every proof and the signature, 12.7, and
+an audit's opening, 12.8) needs no state of the board, so it runs in worker processes: `serve
+--workers N`, all cores by default. A worker also decodes the request's body, computes the
+tracker and encodes the leaf, so the writer process only sequences (`sequencer`).
+
+A worker does not raise a validity failure: it returns it, and the writer raises it in the
+policy's order (order first, then the phase, then validity, eligibility, the opening), so an
+answer is the same whichever process checked the ballot. With `workers=0` the checks run in
+the calling thread (an in-process board, the tests).
+
+Workers are started with `spawn`: a forked worker would inherit the board's database
+connections and its writer lock. Each learns an election's context once (by fingerprint,
+without the credential list, which validity does not need) and watches its parent, so a
+SIGKILLed server leaves no worker behind.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import os
+import pickle
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any
+
+from openballot.election.acceptance import BallotKind, BallotRef
+from openballot.election.ballot import (
+    BallotOpening,
+    EncryptedBallot,
+    check_ballot_form,
+    verify_opening,
+    verify_range_proofs,
+    verify_signature,
+)
+from openballot.election.context import ElectionContext
+from openballot.errors import DecodeError, OpenBallotError, ProofError, ProtocolError
+from openballot.jsonfields import get, obj, only_keys
+from openballot.record.ballot_log import AuditEntry, CastEntry
+
+__all__ = ["CheckedBallot", "BallotChecker", "check_body"]
+
+#: The error classes a worker sends back as they are (their constructor takes the message).
+_PORTABLE = (DecodeError, ProofError, ProtocolError, OpenBallotError)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedBallot:
+    """A ballot decoded from a request and checked on its own, ready for the writer: what
+    the order and eligibility rules need (`ref`), the leaf to append, and the validity
+    refusals, if any, for the writer to raise in order. `checked` is False when validity was
+    not checked (the election was not open when the ballot came in)."""
+
+    kind: BallotKind
+    ref: BallotRef
+    leaf: bytes
+    checked: bool
+    invalid_form: OpenBallotError | None = None
+    invalid_ballot: OpenBallotError | None = None
+    invalid_opening: OpenBallotError | None = None
+    #: False when the range proofs were left unchecked: the ballot's credential was not on
+    #: the list when it came in, so the writer refuses it as ineligible without them.
+    proofs_checked: bool = True
+
+    def raise_if_invalid_form(self) -> None:
+        if self.invalid_form is not None:
+            raise self.invalid_form
+
+    def raise_if_invalid_ballot(self) -> None:
+        if self.invalid_ballot is not None:
+            raise self.invalid_ballot
+
+    def raise_if_invalid_opening(self) -> None:
+        if self.invalid_opening is not None:
+            raise self.invalid_opening
+
+
+def _portable(exc: OpenBallotError) -> OpenBallotError:
+    """The error as one of the base classes (same message, same problem detail), which
+    crosses a process boundary whatever its own constructor takes."""
+    if type(exc) in _PORTABLE:
+        return exc
+    base = next(cls for cls in _PORTABLE if isinstance(exc, cls))
+    return base(str(exc))
+
+
+def check_body(
+    ctx: ElectionContext | None, body: Any, kind: BallotKind, proofs: bool = True
+) -> CheckedBallot:
+    """Decode a cast (`{"ballot"}`) or audit (`{"ballot", "opening"}`) body and, given the
+    election's context, check the ballot's validity (without its range proofs when `proofs`
+    is False). Raises only when the body does not decode."""
+    o = obj(body, "body")
+    if kind is BallotKind.CAST:
+        only_keys(o, {"ballot"}, "body")
+    else:
+        only_keys(o, {"ballot", "opening"}, "body")
+    ballot = EncryptedBallot.from_json(get(o, "ballot", "body"), "ballot")
+    opening = None
+    if kind is BallotKind.AUDIT:
+        opening = BallotOpening.from_json(get(o, "opening", "body"), "opening")
+    leaf = CastEntry(ballot).leaf() if opening is None else AuditEntry(ballot, opening).leaf()
+    ref = BallotRef.of(ballot)
+    if ctx is None:
+        return CheckedBallot(kind, ref, leaf, False)
+    # Cheapest first, as the acceptance policy orders them: the form (no group operation),
+    # the signature (one proof), and the range proofs only for a credential on the list.
+    try:
+        check_ballot_form(ctx, ballot)
+    except OpenBallotError as exc:
+        return CheckedBallot(kind, ref, leaf, True, invalid_form=_portable(exc))
+    try:
+        verify_signature(ballot)
+        if not proofs:
+            return CheckedBallot(kind, ref, leaf, True, proofs_checked=False)
+        verify_range_proofs(ctx, ballot)
+    except OpenBallotError as exc:
+        return CheckedBallot(kind, ref, leaf, True, invalid_ballot=_portable(exc))
+    if opening is not None:
+        try:
+            verify_opening(ctx, ballot, opening)
+        except OpenBallotError as exc:
+            return CheckedBallot(kind, ref, leaf, True, invalid_opening=_portable(exc))
+    return CheckedBallot(kind, ref, leaf, True)
+
+
+# --- the worker side ---------------------------------------------------------------------------
+
+_contexts: dict[bytes, ElectionContext] = {}
+
+
+class _NeedContext:
+    """A worker's answer when it does not know the election yet: send it the context."""
+
+
+def _watch_parent(parent: int) -> None:
+    """Exit when the server is gone (SIGKILL included): nobody else would stop this worker."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
+
+def _in_worker(
+    key: bytes | None, blob: bytes | None, body: Any, kind: BallotKind, proofs: bool
+) -> CheckedBallot | type[_NeedContext]:
+    ctx = None
+    if key is not None:
+        ctx = _contexts.get(key)
+        if ctx is None:
+            if blob is None:
+                return _NeedContext
+            ctx = _contexts[key] = pickle.loads(blob)  # noqa: S301 - from our parent only
+    try:
+        return check_body(ctx, body, kind, proofs)
+    except OpenBallotError as exc:
+        raise _portable(exc) from None
+
+
+# --- the server side ---------------------------------------------------------------------------
+
+
+class BallotChecker:
+    """`check_body` in `workers` processes (in the calling thread when `workers` is 0)."""
+
+    def __init__(self, workers: int = 0) -> None:
+        if workers < 0:
+            raise ValueError(f"workers must be 0 or more, not {workers}")
+        self.workers = workers
+        self._lock = threading.Lock()
+        self._blobs: dict[bytes, bytes] = {}
+        self._pool: ProcessPoolExecutor | None = self._start() if workers else None
+
+    def _start(self) -> ProcessPoolExecutor:
+        pool = ProcessPoolExecutor(
+            self.workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_watch_parent,
+            initargs=(os.getpid(),),
+        )
+        # Start every worker now (each imports the protocol code), not at the first ballots.
+        for _ in range(self.workers):
+            pool.submit(int)
+        return pool
+
+    def _blob(self, ctx: ElectionContext) -> bytes:
+        with self._lock:
+            blob = self._blobs.get(ctx.fingerprint)
+            if blob is None:
+                # Validity does not read the credential list (eligibility is the writer's):
+                # a worker is spared a copy as large as the electorate.
+                light = dataclasses.replace(ctx, credential_list=None)
+                blob = self._blobs[ctx.fingerprint] = pickle.dumps(light)
+            return blob
+
+    def check(
+        self, ctx: ElectionContext | None, body: Any, kind: BallotKind, proofs: bool = True
+    ) -> CheckedBallot:
+        pool = self._pool
+        if pool is None:
+            return check_body(ctx, body, kind, proofs)
+        key = None if ctx is None else ctx.fingerprint
+        try:
+            out = pool.submit(_in_worker, key, None, body, kind, proofs).result()
+            if out is _NeedContext:
+                assert ctx is not None
+                out = pool.submit(_in_worker, key, self._blob(ctx), body, kind, proofs).result()
+        except BrokenProcessPool:
+            # A worker died (killed, out of memory): this request fails (500, safe to send
+            # again) and the next ones get a new pool instead of failing forever.
+            self._restart(pool)
+            raise
+        assert isinstance(out, CheckedBallot)
+        return out
+
+    def _restart(self, broken: ProcessPoolExecutor) -> None:
+        with self._lock:
+            if self._pool is broken:
+                broken.shutdown(wait=False, cancel_futures=True)
+                self._pool = self._start()
+
+    def close(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,180 @@
+"""Group commit (`openballot.server.sequencer`): ballots waiting together are committed as one
+batch under one signed tree head, each with its own inclusion proof; nothing is answered
+before its batch is durable; casting stays idempotent within a batch and across batches.
+
+A test makes a batch by holding the election's lock (as a writer busy with the previous batch
+does) while casts queue up, then letting go: the next writer takes them all."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+
+from openballot.record.merkle import leaf_hash, verify_inclusion
+from openballot.record.tree_head import SignedTreeHead
+from openballot.server.service import ElectionService, Receipt
+
+CastCall = Callable[[], Receipt]
+
+
+@contextmanager
+def one_batch(service: ElectionService, calls: list[CastCall]) -> Iterator[list[Any]]:
+    """Run `calls` (casts or audits) in threads while the writer is busy; yields, once they
+    are done, each call's receipt or exception, in the order of `calls`."""
+    results: list[Any] = [None] * len(calls)
+
+    def run(k: int) -> None:
+        try:
+            results[k] = calls[k]()
+        except Exception as exc:
+            results[k] = exc
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in range(len(calls))]
+    with service.log.lock:
+        batches = service.sequencer.batches
+        deadline = time.monotonic() + 60
+        for k, t in enumerate(threads):
+            t.start()  # one at a time: the queue's order is the order of `calls`
+            while service.sequencer.waiting() < k + 1:
+                assert time.monotonic() < deadline, "the casts did not queue up"
+                time.sleep(0.005)
+    for t in threads:
+        t.join(timeout=60)
+        assert not t.is_alive()
+    assert service.sequencer.batches <= batches + 1, "the waiting ballots made several batches"
+    yield results
+
+
+def cast(service: ElectionService, ballot: Any) -> CastCall:
+    return lambda: service.cast({"ballot": ballot.to_json()})
+
+
+def board_key(e: Any) -> bytes:
+    return bytes.fromhex(e.client.get("/api/board").json()["board_key"])
+
+
+def check_receipt(receipt: dict[str, Any], key: bytes, tracker: bytes, eid: str) -> None:
+    """As a voter's device checks it (protocol.md 17.6): signed head, leaf included."""
+    assert receipt["tracker"] == tracker.hex()
+    head = SignedTreeHead.from_json(receipt["tree_head"])
+    head.verify(key)
+    assert head.election_id == eid
+    proof = [bytes.fromhex(h) for h in receipt["inclusion_proof"]]
+    verify_inclusion(
+        leaf_hash(receipt["entry"].encode()), receipt["index"], head.size, proof, head.root
+    )
+
+
+def test_ballots_waiting_together_share_one_tree_head(election_on_board: Any) -> None:
+    e = election_on_board
+    service = e.board.elections[e.election_id]
+    start = service.log.size
+    heads_before = e.snapshot()["heads"]["tree_heads"]
+    ballots = [e.ceremony.ballot(k)[0] for k in range(5)]
+
+    with one_batch(service, [cast(service, b) for b in ballots]) as receipts:
+        pass
+    assert all(isinstance(r, Receipt) for r in receipts), receipts
+    assert sorted(r.appended.entry.seq for r in receipts) == list(range(start, start + 5))
+    [head] = {r.appended.tree_head for r in receipts}
+    assert head.size == start + 5
+    for b, r in zip(ballots, receipts, strict=True):
+        assert r.already_cast is False
+        check_receipt(r.to_json(), board_key(e), b.tracker(), e.election_id)
+
+    # One signed head for the batch, none for the sizes inside it.
+    heads = e.snapshot()["heads"]["tree_heads"]
+    assert heads[: len(heads_before)] == heads_before
+    [new] = heads[len(heads_before) :]
+    assert SignedTreeHead.from_json(new) == head
+
+
+def test_the_same_ballot_twice_in_one_batch(election_on_board: Any) -> None:
+    e = election_on_board
+    service = e.board.elections[e.election_id]
+    start = service.log.size
+    same, other = e.ceremony.ballot(0)[0], e.ceremony.ballot(1)[0]
+
+    with one_batch(service, [cast(service, same), cast(service, other), cast(service, same)]) as rs:
+        pass
+    assert service.log.size == start + 2  # one leaf for the ballot sent twice
+    first, second, again = rs
+    assert [first.already_cast, second.already_cast, again.already_cast] == [False, False, True]
+    assert again.appended.entry == first.appended.entry
+    assert again.appended.tree_head == first.appended.tree_head == second.appended.tree_head
+    for r in rs:
+        check_receipt(r.to_json(), board_key(e), r.tracker, e.election_id)
+
+
+def test_the_same_ballot_in_two_consecutive_batches(election_on_board: Any) -> None:
+    e = election_on_board
+    service = e.board.elections[e.election_id]
+    same = e.ceremony.ballot(0)[0]
+
+    with one_batch(service, [cast(service, same)]) as [first]:
+        pass
+    with one_batch(service, [cast(service, same), cast(service, e.ceremony.ballot(1)[0])]) as rs:
+        pass
+    again, new = rs
+    assert first.already_cast is False and again.already_cast is True and new.already_cast is False
+    assert again.appended.entry == first.appended.entry  # the one leaf
+    # The replay's receipt is against the newer batch's head, which covers the old leaf.
+    assert again.appended.tree_head == new.appended.tree_head
+    assert again.appended.tree_head.size == first.appended.tree_head.size + 1
+    for r in (first, again, new):
+        check_receipt(r.to_json(), board_key(e), r.tracker, e.election_id)
+
+    # ... and through the API, in a batch of its own: 200, the same leaf.
+    r = e.cast(same)
+    assert r.status_code == 200, r.text
+    assert r.json()["already_cast"] is True
+    assert r.json()["index"] == first.appended.entry.seq
+
+
+def test_refusals_in_a_batch_leave_the_others_alone(election_on_board: Any) -> None:
+    """A ballot refused in a batch gets its own answer; the others are committed."""
+    e = election_on_board
+    service = e.board.elections[e.election_id]
+    start = service.log.size
+    audited, opening = e.ceremony.ballot(0)
+    cast_ok = e.ceremony.ballot(1)[0]
+
+    def audit() -> Receipt:
+        return service.audit({"ballot": audited.to_json(), "opening": opening.to_json()})
+
+    with one_batch(service, [audit, cast(service, audited), cast(service, cast_ok)]) as rs:
+        pass
+    audit_receipt, refused, cast_receipt = rs
+    assert isinstance(audit_receipt, Receipt) and isinstance(cast_receipt, Receipt)
+    assert "was audited and can never be cast" in str(refused)
+    assert service.log.size == start + 2
+
+
+def test_no_answer_before_the_batch_is_durable(
+    election_on_board: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The batch's commit fails: every ballot in it gets the error, none a receipt, and the
+    board is as it was; sent again, they are accepted."""
+    e = election_on_board
+    service = e.board.elections[e.election_id]
+    before = e.snapshot()
+    ballots = [e.ceremony.ballot(k)[0] for k in range(3)]
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise OSError("no space left on device")
+
+    with monkeypatch.context() as m:
+        m.setattr(e.board.store, "append", fail)
+        with one_batch(service, [cast(service, b) for b in ballots]) as rs:
+            pass
+    assert all(isinstance(r, OSError) for r in rs), rs
+    assert e.snapshot() == before
+
+    with one_batch(service, [cast(service, b) for b in ballots]) as rs:
+        pass
+    assert all(isinstance(r, Receipt) and not r.already_cast for r in rs), rs
