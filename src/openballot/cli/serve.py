@@ -39,12 +39,15 @@ def build_app(
 ) -> tuple[FastAPI, str]:
     """The application over the board in `data` (or at `database`), and the storage URL.
     The server's packages are imported here, so the other commands run without them."""
-    from openballot.board.signing import BoardKey
+    from openballot.board.integrity import check_storage, open_board_key, readable_storage
     from openballot.board.store import BoardStore
     from openballot.server.app import create_app
     from openballot.server.service import Board
 
     data.mkdir(parents=True, exist_ok=True)
     url = database or f"sqlite:///{data / 'board.sqlite3'}"
-    board = Board(BoardStore(url), BoardKey.load_or_create(data / "board.key"))
+    with readable_storage(url):  # start-up checks: docs/server.md, "Start-up checks"
+        store = BoardStore(url)
+        check_storage(store)
+        board = Board(store, open_board_key(data / "board.key", store))
     return create_app(board, token, booth), url
