@@ -18,7 +18,8 @@ from openballot.record.from_board import write_record
 from openballot.record.tree_head import SignedTreeHead
 from openballot.verify.monitor import Monitor
 
-# Monitor is re-exported: a BoardClient is the TreeHeadSource the command line monitors.
+# Monitor is re-exported: a MonitoredBoard (a BoardClient, retried) is the TreeHeadSource
+# the command line monitors.
 __all__ = ["PAGE", "BoardError", "BoardClient", "MonitoredBoard", "Monitor"]
 
 PAGE = 1000
