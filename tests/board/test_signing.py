@@ -79,3 +79,24 @@ def test_tree_heads_signed_before_and_after_a_restart_verify_with_one_key(
         assert [before.tree_head.size, after.tree_head.size] == [1, 2]
     finally:
         store.close()
+
+
+def test_a_key_path_that_is_a_folder_is_refused(tmp_path: Path):
+    path = tmp_path / "board.key"
+    path.mkdir()
+    with pytest.raises(BoardKeyError, match=r"board.key: cannot read it \(Is a directory\)$"):
+        BoardKey.load_or_create(path)
+
+
+def test_a_dangling_key_link_is_refused_not_replaced(tmp_path: Path):
+    path = tmp_path / "board.key"
+    path.symlink_to(tmp_path / "elsewhere.key")
+    with pytest.raises(BoardKeyError, match=r"cannot read it \(No such file or directory\)$"):
+        BoardKey.load_or_create(path)
+    assert not (tmp_path / "elsewhere.key").exists()
+
+
+def test_a_key_that_cannot_be_created_is_refused(tmp_path: Path):
+    (tmp_path / "file").write_text("")
+    with pytest.raises(BoardKeyError, match=r"file/board.key: cannot create it \("):
+        BoardKey.load_or_create(tmp_path / "file" / "board.key")

@@ -5,9 +5,10 @@ the server).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -18,14 +19,27 @@ from openballot.record.from_board import write_record
 from openballot.record.tree_head import SignedTreeHead
 from openballot.verify.monitor import Monitor
 
-# Monitor is re-exported: a BoardClient is the TreeHeadSource the command line monitors.
-__all__ = ["PAGE", "BoardError", "BoardClient", "Monitor", "http_client"]
+# Monitor is re-exported: a MonitoredBoard (a BoardClient, retried) is the TreeHeadSource
+# the command line monitors.
+__all__ = ["PAGE", "BoardError", "BoardClient", "MonitoredBoard", "Monitor", "http_client"]
 
 PAGE = 1000
+#: The longest wait between two tries of a board that cannot be reached (docs/cli.md, 14).
+MAX_RETRY_DELAY = 300.0
+T = TypeVar("T")
 
 
 class BoardError(OpenBallotError):
     """The board could not be reached or answered with an error."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status  # the HTTP status; None when no answer came
+
+    @property
+    def transient(self) -> bool:
+        """Worth asking again: no answer (refused, reset, timed out), overload or a 5xx."""
+        return self.status is None or self.status == 429 or self.status >= 500
 
 
 def http_client(url: str, timeout: float) -> httpx.Client:
@@ -57,7 +71,7 @@ class BoardClient:
                 detail = obj(loads(r.content, "problem"), "problem").get("detail", r.text)
             except DecodeError:
                 detail = r.text
-            raise BoardError(f"{method} {path}: {r.status_code} {detail}")
+            raise BoardError(f"{method} {path}: {r.status_code} {detail}", r.status_code)
         return r
 
     def request_json(self, method: str, path: str, **kwargs: Any) -> Any:
@@ -120,3 +134,53 @@ class BoardClient:
         return write_record(
             root, self.election_id, self.board_key(), self.leaves(size), self.tree_heads(size)
         )
+
+
+class MonitoredBoard:
+    """The TreeHeadSource a monitor reads (verify/monitor.py): a BoardClient whose transient
+    failures are retried after `delay`, 2·`delay`, 4·`delay`… (at most MAX_RETRY_DELAY), up
+    to `retries` times in a row, and whose 404 for the election means it is gone."""
+
+    def __init__(
+        self,
+        client: BoardClient,
+        retries: int,
+        delay: float,
+        warn: Callable[[str], None],
+        sleep: Callable[[float], None] | None = None,
+    ) -> None:
+        self.client = client
+        self.retries = retries
+        self.delay = delay
+        self.warn = warn
+        self.sleep = sleep or time.sleep
+
+    @property
+    def election_id(self) -> str:
+        return self.client.election_id
+
+    def retried(self, call: Callable[[], T]) -> T:
+        for failure in range(self.retries + 1):
+            try:
+                return call()
+            except BoardError as exc:
+                if not exc.transient or failure == self.retries:
+                    raise
+                wait = min(self.delay * 2**failure, MAX_RETRY_DELAY)
+                self.warn(f"{exc}; retry {failure + 1} of {self.retries} in {wait:g} s")
+                self.sleep(wait)
+        raise AssertionError("unreachable")  # the last failure is raised above
+
+    def board_key(self) -> bytes:
+        return self.retried(self.client.board_key)
+
+    def latest_tree_head(self) -> SignedTreeHead | None:
+        try:
+            return self.retried(self.client.latest_tree_head)
+        except BoardError as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+    def consistency(self, first: int, second: int) -> list[bytes]:
+        return self.retried(lambda: self.client.consistency(first, second))

@@ -344,12 +344,18 @@ def monitor(
     state: Annotated[
         Path | None, typer.Option(help="File keeping the board key and last tree head seen.")
     ] = None,
+    retries: Annotated[
+        int,
+        typer.Option(
+            min=0, help="Tries again, waiting longer each time, when the board is down or fails."
+        ),
+    ] = 5,
 ) -> None:
     """Follow a board: every tree head must be signed and consistent with the last one.
-    Exit 1 (with the reason) when the board rewrote or dropped history."""
+    Exit 1 (with the reason) when the board rewrote, dropped or removed history."""
     import time
 
-    from openballot.cli.board_client import BoardClient, http_client
+    from openballot.cli.board_client import BoardClient, MonitoredBoard, http_client
     from openballot.errors import ProofError
     from openballot.jsonfields import hex_bytes, obj
     from openballot.record.files import write_json
@@ -357,7 +363,12 @@ def monitor(
     from openballot.verify.monitor import Monitor
 
     with http_client(url, 30) as client:
-        board = BoardClient(client, election)
+        board = MonitoredBoard(
+            BoardClient(client, election),
+            retries,
+            interval,
+            lambda m: err.print(f"warning: {m}", markup=False, highlight=False),
+        )
         if state is not None and state.exists():
             saved = obj(read_json(state), str(state))
             key = hex_bytes(saved.get("board_key"), 32, f"{state}: board_key")

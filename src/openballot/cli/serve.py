@@ -51,7 +51,7 @@ def build_app(
     packages are imported here, so the other commands run without them."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from openballot.board.signing import BoardKey
+    from openballot.board.integrity import check_storage, open_board_key, readable_storage
     from openballot.board.store import BoardStore
     from openballot.server.app import create_app
     from openballot.server.rate_limit import FailureLimiter
@@ -60,8 +60,11 @@ def build_app(
     data.mkdir(parents=True, exist_ok=True)
     url = database or f"sqlite:///{data / 'board.sqlite3'}"
     try:
-        key = BoardKey.load_or_create(data / "board.key")
-        board = Board(BoardStore(url), key, workers or os.cpu_count() or 1)
+        with readable_storage(url):  # start-up checks: docs/server.md, "Start-up checks"
+            store = BoardStore(url)
+            check_storage(store)
+            key = open_board_key(data / "board.key", store)
+            board = Board(store, key, workers or os.cpu_count() or 1)
     except SQLAlchemyError as exc:
         # An unknown scheme, a URL that is not one, a file that is not a database: one line
         # naming the storage (without its password), not the driver's traceback.

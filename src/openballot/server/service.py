@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, assert_never
 
+from openballot.board.integrity import check_election
 from openballot.board.log import Appended, ElectionLog
 from openballot.board.signing import BoardKey
 from openballot.board.store import BoardStorageError, BoardStore, StoredEntry
@@ -488,6 +489,7 @@ class Board:
     def _load(self, election_id: str) -> ElectionService | None:
         """Replay the election's fixed part (every leaf but the ballots)."""
         log = ElectionLog(self.store, self.key, election_id)
+        check_election(log)  # its stored entries are what its latest signed head signs
         leaves = (
             (entry.seq, _stored_leaf(election_id, entry))
             for entry in self.store.entries_of_types(election_id, list(FIXED_TAGS))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from openballot.errors import ProofError
+from openballot.errors import OpenBallotError, ProofError
 from openballot.record.merkle import verify_consistency
 from openballot.record.tree_head import SignedTreeHead
 
@@ -24,7 +24,9 @@ class TreeHeadSource(Protocol):
     @property
     def election_id(self) -> str: ...
 
-    def latest_tree_head(self) -> SignedTreeHead: ...
+    def latest_tree_head(self) -> SignedTreeHead | None:
+        """None when the board says it holds no such election."""
+        ...
 
     def consistency(self, first: int, second: int) -> list[bytes]: ...
 
@@ -42,10 +44,18 @@ class Monitor:
         """Read the latest tree head and check it; raises ProofError saying what the board
         did wrong, and keeps the head as the last one seen when it holds."""
         head = self.board.latest_tree_head()
+        last = self.last
+        if head is None:
+            if last is None:
+                raise OpenBallotError(f"the board holds no election {self.board.election_id!r}")
+            # A board cannot unpublish: an election it signed a head for must stay readable.
+            raise ProofError(
+                f"election {self.board.election_id!r} vanished from the board: it had signed "
+                f"a tree head of {last.size} entries"
+            )
         head.verify(self.board_key)
         if head.election_id != self.board.election_id:
             raise ProofError(f"tree head is for election {head.election_id!r}")
-        last = self.last
         if last is not None:
             if head.size < last.size:
                 raise ProofError(
