@@ -17,6 +17,7 @@ from openballot.record.ballot_box import BallotBox
 from openballot.record.files import read_json
 from openballot.record.layout import RecordLayout
 from openballot.verify.board_check import VoterReceipt
+from openballot.verify.cluster import ClusterError
 from openballot.verify.verifier import verify_record
 
 __all__ = ["app", "run"]
@@ -181,6 +182,15 @@ def verify(
         list[Path] | None,
         typer.Option(help="A voter's receipt (JSON) to check against the board log; repeat."),
     ] = None,
+    # --- issue 8, verification on a cluster (helper vscale) ---
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="A Dask scheduler (tcp://HOST:PORT) whose workers check the ballots; they "
+            "read ballots.jsonl from the same path. Needs openballot[cluster]."
+        ),
+    ] = None,
+    # --- end issue 8 ---
 ) -> None:
     """Re-check the whole election from its record.
 
@@ -204,7 +214,11 @@ def verify(
                 on_start=lambda total: progress.update(task, total=total),
                 on_progress=lambda n: progress.advance(task, n),
                 receipts=receipts,
+                scheduler=scheduler,
             )
+    except ClusterError as exc:  # issue 8: the cluster, not the record, failed
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
     except OpenBallotError as exc:
         err.print(f"error: cannot read the record: {exc}", markup=False, highlight=False)
         raise typer.Exit(2) from None

@@ -34,6 +34,7 @@ __all__ = [
     "BallotLogSummary",
     "check_ballot_log",
     "check_ballot_lines",
+    "check_chunk",
     "count_results",
 ]
 
@@ -93,7 +94,7 @@ def _check_line(
     return CheckedLine(number, entry.kind, ballot, where, problem), entry
 
 
-def _check_chunk(
+def check_chunk(
     chunk: list[tuple[int, bytes]], file_name: str, ctx: ElectionContext | None = None
 ) -> ChunkResult:
     ctx = ctx or _worker_ctx
@@ -135,13 +136,13 @@ def _results(
     chunks = _chunks(lines(), merkle)
     if workers <= 1:
         for chunk in chunks:
-            yield _check_chunk(chunk, name, ctx)
+            yield check_chunk(chunk, name, ctx)
         return
     executor: Executor = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(ctx,))
     with executor:
         pending: deque[Future[ChunkResult]] = deque()
         for chunk in chunks:
-            pending.append(executor.submit(_check_chunk, chunk, name))
+            pending.append(executor.submit(check_chunk, chunk, name))
             # Bounded read-ahead keeps memory flat on a log of millions of lines.
             while len(pending) >= 4 * workers:
                 yield pending.popleft().result()

@@ -19,9 +19,9 @@ from typing import Protocol
 
 __all__ = ["CountingStore", "MemoryStore", "DiskStore", "SpillingStore", "SPILL_AFTER"]
 
-#: Trackers held in memory before the state moves to disk: some 7 MB in CPython, small next
+#: Trackers held in memory before the state moves to disk: some 3 MB in CPython, small next
 #: to the interpreter and the loaded election, so a log of this size costs no disk at all.
-SPILL_AFTER = 50_000
+SPILL_AFTER = 16_384
 
 
 class CountingStore(Protocol):
