@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_counting import AUDIT, CAST, events, line, policy, ref
 
 from openballot.verify.counting import Counting, First
@@ -33,6 +34,7 @@ def test_each_store_keeps_the_three_maps(make: Callable[[], CountingStore]) -> N
     store.set_last(b"c" * 32, 5)
     for n in (9, 2, 7, 2):
         store.take_back(n)
+    store.prefetch([bytes([n]) * 32 for n in (2, 6)], [b"c" * 32])  # writes what came before
     assert [store.first(bytes([n]) * 32) for n in range(1, 7)] == [1, -1, 3, -1, 5, None]
     assert (store.last(b"c" * 32), store.last(b"d" * 32)) == (5, None)
     assert list(store.last_lines()) == [5]
@@ -52,12 +54,17 @@ def test_the_spilling_store_moves_to_disk_at_its_threshold() -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(events)
-def test_counting_answers_the_same_on_every_store(log: list) -> None:  # type: ignore[type-arg]
+@given(events, st.integers(1, 5))
+def test_counting_answers_the_same_on_every_store(log: list, chunk: int) -> None:  # type: ignore[type-arg]
+    """The lines come in chunks, each announced by `prefetch`, as the ballot pass gives them."""
     answers = []
     for make in STORES.values():
         counting = Counting(policy(), make())
-        checks = [counting.add(line(n, e.kind, e.ballot, e.ok)) for n, e in enumerate(log, 1)]
+        lines = [line(n, e.kind, e.ballot, e.ok) for n, e in enumerate(log, 1)]
+        checks = []
+        for i in range(0, len(lines), chunk):
+            counting.prefetch(lines[i : i + chunk])
+            checks += [counting.add(x) for x in lines[i : i + chunk]]
         states = [counting.state(e.ballot.tracker) for e in log]
         answers.append((checks, states, counting.out, counting.counted_lines(), counting.cast))
         counting.close()

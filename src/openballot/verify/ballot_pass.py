@@ -195,6 +195,7 @@ def count_results(
     try:
         for result in results:
             builder.merge(result.products, result.counted)
+            counting.prefetch(x for x in result.lines if isinstance(x, CheckedLine))
             for line in result.lines:
                 findings += [line] if isinstance(line, Finding) else counting.add(line)
             if on_progress:

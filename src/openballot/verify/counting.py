@@ -14,7 +14,7 @@ the refusal means for the count, and which finding it is, is decided here.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 
@@ -93,6 +93,11 @@ class Counting:
 
     def close(self) -> None:
         self._store.close()
+
+    def prefetch(self, lines: Iterable[CheckedLine]) -> None:
+        """A hint that these lines come next, so an on-disk store looks their keys up at once."""
+        refs = [line.ballot for line in lines]
+        self._store.prefetch([r.tracker for r in refs], [r.credential for r in refs])
 
     def add(self, line: CheckedLine) -> list[Finding]:
         """Apply 13.2 to the next line of the log; its findings, in the order 13.2 gives."""
