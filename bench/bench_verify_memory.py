@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_verify_memory.py [--lines 20000 200000] [--store spilling]
         [--credentials 1000] [--workers 2] [--json]
+    .venv/bin/python bench/bench_verify_memory.py --counting-rate 200000 [--json]
 
 Each size runs in a fresh process, which builds a synthetic ballot log and runs the real
 ballot pass on it (`check_ballot_log`: process pool, ordered counting, take-back pass) and
@@ -16,6 +17,11 @@ with a no-op in its workers: everything else the verifier does per line runs (de
 point, the partial tallies, the Merkle root, the counting rules, the take-back), and the
 memory of the crypto check is per chunk, not per line. `--store memory` keeps the counting
 state in memory at any size, as the verifier did before, to show what the on-disk store saves.
+
+`--counting-rate N` instead times the counting rules alone (`Counting`, as the main process
+runs them, in chunks of 200 with `prefetch`) on N made-up lines of `--credentials`
+credentials, with the state in memory and on disk: the pace at which one process can count,
+whatever the number of workers checking ballots.
 
 `--json` prints one JSON object as the last line.
 """
@@ -114,15 +120,48 @@ def one_size(lines: int, credentials: int, workers: int, store: str) -> dict[str
     }
 
 
+def counting_rate(lines: int, credentials: int) -> dict[str, Any]:
+    import os
+
+    from openballot.election.acceptance import AcceptancePolicy, BallotKind, BallotRef
+    from openballot.verify.counting import CheckedLine, Counting
+    from openballot.verify.counting_store import DiskStore, MemoryStore
+
+    creds = [os.urandom(32) for _ in range(credentials)]
+    policy = AcceptancePolicy(None, dict.fromkeys(creds, "d"))  # type: ignore[arg-type]
+    made = [
+        CheckedLine(n, BallotKind.CAST, BallotRef(os.urandom(32), creds[n % credentials], "d"),
+                    f"ballots.jsonl:{n}", None)
+        for n in range(1, lines + 1)
+    ]  # fmt: skip
+    rates = {}
+    for name, store in (("memory", MemoryStore()), ("disk", DiskStore())):
+        counting = Counting(policy, store)
+        start, cpu = time.perf_counter(), time.process_time()
+        for i in range(0, lines, 200):
+            counting.prefetch(made[i : i + 200])
+            for line in made[i : i + 200]:
+                counting.add(line)
+        sum(1 for _ in counting.taken_back())
+        rates[f"counting_lines_per_s_{name}"] = round(lines / (time.perf_counter() - start))
+        rates[f"counting_lines_per_cpu_s_{name}"] = round(lines / (time.process_time() - cpu))
+        counting.close()
+    return {"lines": lines, "credentials": credentials, **rates}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--lines", type=int, nargs="+", default=[20_000, 200_000])
     parser.add_argument("--credentials", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--store", choices=["spilling", "memory"], default="spilling")
+    parser.add_argument("--counting-rate", type=int, metavar="N")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.counting_rate:
+        print(json.dumps(counting_rate(args.counting_rate, args.credentials)))
+        return
     if args.one:
         print(json.dumps(one_size(args.lines[0], args.credentials, args.workers, args.store)))
         return
