@@ -34,6 +34,7 @@ from openballot.verify.ballot_pass import (
     CHUNK_LINES,
     BallotLogSummary,
     ChunkResult,
+    check_ballot_lines,
     check_chunk,
     count_results,
 )
@@ -114,8 +115,6 @@ def check_ballot_log_on_cluster(
     """`check_ballot_log` with the chunks checked on the cluster at `scheduler`. Workers read
     the log at `url` (default: `path`, made absolute), which must hold the same bytes."""
     if not path.exists():  # an empty log: nothing for a cluster to do
-        from openballot.verify.ballot_pass import check_ballot_lines
-
         return check_ballot_lines(ctx, lambda: iter(()), path.name, 1, on_progress)
     url = url or str(path.resolve())
     client = _connect(scheduler)

@@ -120,17 +120,13 @@ class DiskStore:
         self._lasts = self._many("SELECT credential, line FROM last WHERE credential", credentials)
 
     def first(self, tracker: bytes) -> int | None:
-        if tracker in self._firsts:
-            return self._firsts[tracker]
-        return self._one("SELECT state FROM first WHERE tracker = ?", tracker)
+        return self._get(self._firsts, "SELECT state FROM first WHERE tracker = ?", tracker)
 
     def set_first(self, tracker: bytes, state: int) -> None:
         self._firsts[tracker] = self._new_firsts[tracker] = state
 
     def last(self, credential: bytes) -> int | None:
-        if credential in self._lasts:
-            return self._lasts[credential]
-        return self._one("SELECT line FROM last WHERE credential = ?", credential)
+        return self._get(self._lasts, "SELECT line FROM last WHERE credential = ?", credential)
 
     def set_last(self, credential: bytes, line: int) -> None:
         self._lasts[credential] = self._new_lasts[credential] = line
@@ -171,7 +167,9 @@ class DiskStore:
             view.update(self._db.execute(f"{query} IN ({marks})", part))
         return view
 
-    def _one(self, query: str, key: bytes) -> int | None:
+    def _get(self, view: dict[bytes, int | None], query: str, key: bytes) -> int | None:
+        if key in view:
+            return view[key]
         row = self._db.execute(query, (key,)).fetchone()
         return None if row is None else int(row[0])
 
