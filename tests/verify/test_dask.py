@@ -200,3 +200,21 @@ def test_an_unreachable_scheduler_is_exit_2_with_one_line(honest: Path) -> None:
     assert len(output) == 1 and output[0].startswith(
         "error: cannot reach the Dask scheduler at tcp://127.0.0.1:"
     ), output
+
+
+def test_a_cluster_without_workers_is_an_error_not_a_wait_forever(
+    honest: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import openballot.verify.cluster as cluster_module
+
+    monkeypatch.setattr(cluster_module, "NO_WORKER_SECONDS", 3)
+    port = str(free_port())
+    scheduler = start("scheduler", "--host", "127.0.0.1", "--port", port, "--no-dashboard",
+                      log=tmp_path / "scheduler.log")  # fmt: skip
+    try:
+        layout = RecordLayout(honest)
+        ctx = load_context(layout, Report())
+        with pytest.raises(ClusterError, match="No valid workers|no worker for 3 s"):
+            check_ballot_log_on_cluster(ctx, layout.ballots, f"tcp://127.0.0.1:{port}")
+    finally:
+        stop([scheduler])

@@ -18,10 +18,12 @@ install (without the `cluster` extra) verifies on local cores.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -144,13 +146,16 @@ def _results(
     client: Any, ctx: ElectionContext, path: Path, url: str, merkle: MerkleRoot, size: int
 ) -> Iterator[ChunkResult]:
     """Segment results in log order, with a bounded number of segments in flight."""
-    ctx_on_workers = client.scatter(ctx, broadcast=True, hash=False)
-    in_flight = 4 * max(1, sum(client.nthreads().values()))
+    with _as_cluster_error():
+        ctx_on_workers = client.scatter(ctx, broadcast=True, hash=False)
+        in_flight = 4 * max(1, sum(client.nthreads().values()))
     pending: deque[Any] = deque()
-    for segment in _segments(path, merkle, size):
-        pending.append(
-            client.submit(check_segment, url, segment, path.name, ctx_on_workers, pure=False)
-        )
+    for segment in _segments(path, merkle, size):  # a bad log is a RecordError, as locally
+        with _as_cluster_error():
+            future = client.submit(
+                check_segment, url, segment, path.name, ctx_on_workers, pure=False
+            )
+        pending.append(future)
         while len(pending) >= in_flight:
             yield _result(client, pending.popleft())
     while pending:
@@ -161,22 +166,28 @@ def _result(client: Any, future: Any) -> ChunkResult:
     """Wait for one segment; give up (ClusterError) if it fails or no worker is left."""
     alone_since: float | None = None
     while True:
-        try:
-            result: ChunkResult = future.result(timeout=2)
-            return result
-        except TimeoutError:
+        with _as_cluster_error():
+            try:
+                result: ChunkResult = future.result(timeout=2)
+                return result
+            except TimeoutError:
+                pass  # not yet: is there still a worker to run it?
             if client.nthreads():
                 alone_since = None
             elif alone_since is None:
                 alone_since = time.monotonic()
             elif time.monotonic() - alone_since > NO_WORKER_SECONDS:
-                raise ClusterError(
-                    f"the Dask cluster has had no worker for {NO_WORKER_SECONDS} s"
-                ) from None
-        except ClusterError:
-            raise
-        except Exception as exc:  # a worker's failure (KilledWorker, a lost connection, ...)
-            reason = str(exc).splitlines()[0] if str(exc) else ""
-            raise ClusterError(
-                f"the Dask cluster could not check a segment: {type(exc).__name__}: {reason}"
-            ) from None
+                raise ClusterError(f"the Dask cluster has had no worker for {NO_WORKER_SECONDS} s")
+
+
+@contextmanager
+def _as_cluster_error() -> Iterator[None]:
+    """Whatever a call to the cluster raises (a task failed on too many workers, a lost
+    connection, a cancelled future) ends the verification with one line, not a traceback."""
+    try:
+        yield
+    except ClusterError:
+        raise
+    except (Exception, asyncio.CancelledError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else ""
+        raise ClusterError(f"the Dask cluster failed: {type(exc).__name__}: {reason}") from None
