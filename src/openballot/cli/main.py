@@ -18,6 +18,7 @@ from openballot.election.ballot import EncryptedBallot
 from openballot.errors import OpenBallotError
 from openballot.record.files import json_bytes, read_json
 from openballot.record.layout import decoded
+from openballot.verify.cluster import ClusterError
 from openballot.verify.verifier import verify_record
 
 __all__ = ["app", "run"]
@@ -186,6 +187,15 @@ def verify(
         list[Path] | None,
         typer.Option(help="A voter's receipt (JSON) to check against the board log; repeat."),
     ] = None,
+    # --- issue 8, verification on a cluster (helper vscale) ---
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="A Dask scheduler (tcp://HOST:PORT) whose workers check the ballots; they "
+            "read ballots.jsonl from the same path. Needs openballot[cluster]."
+        ),
+    ] = None,
+    # --- end issue 8 ---
 ) -> None:
     """Re-check the whole election from its record.
 
@@ -208,7 +218,11 @@ def verify(
                 on_start=lambda total: progress.update(task, total=total),
                 on_progress=lambda n: progress.advance(task, n),
                 receipt_files=receipt or [],
+                scheduler=scheduler,
             )
+    except ClusterError as exc:  # issue 8: the cluster, not the record, failed
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
     except OpenBallotError as exc:
         err.print(f"error: cannot read the record: {exc}", markup=False, highlight=False)
         raise typer.Exit(2) from None

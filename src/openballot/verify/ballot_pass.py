@@ -34,6 +34,8 @@ __all__ = [
     "BallotLogSummary",
     "check_ballot_log",
     "check_ballot_lines",
+    "check_chunk",
+    "count_results",
 ]
 
 CHUNK_LINES = 200
@@ -92,7 +94,7 @@ def _check_line(
     return CheckedLine(number, entry.kind, ballot, where, problem), entry
 
 
-def _check_chunk(
+def check_chunk(
     chunk: list[tuple[int, bytes]], file_name: str, ctx: ElectionContext | None = None
 ) -> ChunkResult:
     ctx = ctx or _worker_ctx
@@ -134,13 +136,13 @@ def _results(
     chunks = _chunks(lines(), merkle)
     if workers <= 1:
         for chunk in chunks:
-            yield _check_chunk(chunk, name, ctx)
+            yield check_chunk(chunk, name, ctx)
         return
     executor: Executor = ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(ctx,))
     with executor:
         pending: deque[Future[ChunkResult]] = deque()
         for chunk in chunks:
-            pending.append(executor.submit(_check_chunk, chunk, name))
+            pending.append(executor.submit(check_chunk, chunk, name))
             # Bounded read-ahead keeps memory flat on a log of millions of lines.
             while len(pending) >= 4 * workers:
                 yield pending.popleft().result()
@@ -171,16 +173,36 @@ def check_ballot_lines(
     """Verify a ballot log given as a re-openable source of (line number, line bytes)."""
     workers = workers or os.cpu_count() or 1
     merkle = MerkleRoot()
+    results = _results(ctx, lines, name, merkle, workers)
+    return count_results(ctx, results, lines, name, merkle, on_progress)
+
+
+def count_results(
+    ctx: ElectionContext,
+    results: Iterable[ChunkResult],
+    lines: LineSource,
+    name: str,
+    merkle: MerkleRoot,
+    on_progress: Callable[[int], None] | None = None,
+) -> BallotLogSummary:
+    """The ordered part of the ballot pass, wherever the chunks were checked (local processes,
+    a cluster): merge the partial tallies, apply the counting rules to the lines in log order,
+    then take back what does not count. `results` must come in log order and fill `merkle`
+    with every line by the time they are exhausted."""
     builder = TallyBuilder(ctx)
     counting = Counting(AcceptancePolicy(ctx))
     findings: list[Finding] = []
-    for result in _results(ctx, lines, name, merkle, workers):
-        builder.merge(result.products, result.counted)
-        for line in result.lines:
-            findings += [line] if isinstance(line, Finding) else counting.add(line)
-        if on_progress:
-            on_progress(result.size)
-    _take_back(builder, lines, name, counting.out)
+    try:
+        for result in results:
+            builder.merge(result.products, result.counted)
+            counting.prefetch(x for x in result.lines if isinstance(x, CheckedLine))
+            for line in result.lines:
+                findings += [line] if isinstance(line, Finding) else counting.add(line)
+            if on_progress:
+                on_progress(result.size)
+        _take_back(builder, lines, name, counting.taken_back())
+    finally:
+        counting.close()
     return BallotLogSummary(
         merkle.size,
         merkle.root(),
@@ -193,10 +215,15 @@ def check_ballot_lines(
     )
 
 
-def _take_back(builder: TallyBuilder, lines: LineSource, name: str, out: set[int]) -> None:
-    """The second pass: remove from the tally the lines a worker added that do not count."""
-    if not out:
+def _take_back(builder: TallyBuilder, lines: LineSource, name: str, out: Iterator[int]) -> None:
+    """The second pass: remove from the tally the lines a worker added that do not count.
+    `out` is ascending, so it is merged with the log without holding either."""
+    wanted = next(out, None)
+    if wanted is None:
         return
     for number, line in lines():
-        if number in out:
+        if number == wanted:
             builder.remove(parse_unverified_entry(line, f"{name}:{number}").ballot)
+            wanted = next(out, None)
+            if wanted is None:
+                return

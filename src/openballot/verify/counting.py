@@ -2,10 +2,11 @@
 
 The lines are fed in log order, each already checked on its own by a worker (`CheckedLine`).
 The machine keeps, per tracker, what its first line was (`First`), and per credential the
-line of its current counting ballot. It answers each line's findings and collects `out`: the
-lines whose contribution to the partial tallies must be taken back (superseded re-votes,
+line of its current counting ballot. It answers each line's findings and collects the lines
+whose contribution to the partial tallies must be taken back (superseded re-votes,
 duplicates, ineligible ballots, cast ballots opened by a later audit). It never sees a
-ciphertext, so its state grows with trackers and credentials, never with ballots.
+ciphertext; its state (an entry per line) lives in a `CountingStore`, which moves to disk
+when the log is large, so the verifier's memory does not grow with the log.
 
 Which line a board would have refused, and why, is the election's `AcceptancePolicy`; what
 the refusal means for the count, and which finding it is, is decided here.
@@ -13,6 +14,7 @@ the refusal means for the count, and which finding it is, is decided here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 
@@ -24,6 +26,7 @@ from openballot.election.acceptance import (
     OutOfOrder,
 )
 from openballot.verify.checks import Check
+from openballot.verify.counting_store import CountingStore, SpillingStore
 from openballot.verify.findings import Finding
 
 __all__ = ["CheckedLine", "First", "TrackerState", "Counting"]
@@ -49,37 +52,60 @@ class First(Enum):
 
 #: What a tracker's first line was: a `First`, or the number of a line that cast a ballot
 #: valid on its own (its contribution is in the partial tallies: an audit may take it back).
-#: A plain int, not a wrapper object: the map has an entry per line of the log, and a wrapper
-#: would cost some 40 bytes more per line (600 MB on 15 million lines).
 TrackerState = First | int
+
+# How a store holds a `First`: line numbers are positive, so negative ints are free.
+_CODE_OF = {First.AUDIT: -1, First.INVALID_CAST: -2}
+_FIRST_OF = {code: first for first, code in _CODE_OF.items()}
 
 
 class Counting:
     """Protocol.md 13.2, one line at a time. `cast`, `audited` and `superseded` count lines as
-    the verifier reports them; `out` holds the lines taken back."""
+    the verifier reports them; `taken_back()` gives the lines taken back.
 
-    def __init__(self, policy: AcceptancePolicy) -> None:
+    `store` holds the state; the default keeps a small log in memory and moves a large one
+    to a temporary file. `close()` releases it."""
+
+    def __init__(self, policy: AcceptancePolicy, store: CountingStore | None = None) -> None:
         self._policy = policy
-        self._first: dict[bytes, TrackerState] = {}
-        self._last: dict[bytes, int] = {}  # credential -> line of its current counting ballot
-        self.out: set[int] = set()
+        self._store: CountingStore = store if store is not None else SpillingStore()
         self.cast = 0
         self.audited = 0
         self.superseded = 0
 
     def state(self, tracker: bytes) -> TrackerState | None:
-        return self._first.get(tracker)
+        code = self._store.first(tracker)
+        return None if code is None else _FIRST_OF.get(code, code)
+
+    def taken_back(self) -> Iterator[int]:
+        """The lines whose contribution to the partial tallies must be taken back, ascending."""
+        return self._store.taken_back()
+
+    @property
+    def out(self) -> set[int]:
+        """`taken_back()` as a set (for tests and tools: it can be as large as the log)."""
+        return set(self._store.taken_back())
 
     def counted_lines(self) -> set[int]:
         """The lines that count: each credential's last valid, eligible ballot, unless an
         audit opened it. (For tests and tools: it is as large as the electorate.)"""
-        return set(self._last.values()) - self.out
+        return set(self._store.last_lines()) - self.out
+
+    def close(self) -> None:
+        self._store.close()
+
+    def prefetch(self, lines: Iterable[CheckedLine]) -> None:
+        """A hint that these lines come next, so an on-disk store looks their keys up at once."""
+        refs = [line.ballot for line in lines]
+        self._store.prefetch([r.tracker for r in refs], [r.credential for r in refs])
 
     def add(self, line: CheckedLine) -> list[Finding]:
         """Apply 13.2 to the next line of the log; its findings, in the order 13.2 gives."""
-        first = self._first.get(line.ballot.tracker)
+        first = self.state(line.ballot.tracker)
         if first is None:
-            self._first[line.ballot.tracker] = _state_of(line)
+            state = _state_of(line)
+            code = state if isinstance(state, int) else _CODE_OF[state]
+            self._store.set_first(line.ballot.tracker, code)
         if line.kind is BallotKind.AUDIT:
             return self._audit(line, first)
         return self._cast(line, first)
@@ -118,7 +144,7 @@ class Counting:
         else:
             consequence = "its opening holds, so the cast ballot is opened and stops counting"
             if isinstance(first, int):
-                self.out.add(first)
+                self._store.take_back(first)
         message = f"{refused.reason}; {consequence}"
         return [*findings, Finding(Check.AUDIT_CAST, line.where, message)]
 
@@ -127,7 +153,7 @@ class Counting:
         refused = self._order(line, first)
         if refused is not None:
             if line.problem is None:
-                self.out.add(line.number)  # a worker added it, as a valid ballot
+                self._store.take_back(line.number)  # a worker added it, as a valid ballot
             check = Check.BALLOT_DUPLICATE if refused.replay else Check.AUDIT_CAST
             return [Finding(check, line.where, f"{refused.reason}; this line does not count")]
         self.cast += 1
@@ -135,13 +161,14 @@ class Counting:
             return [line.problem]
         ineligible = self._eligible(line, Check.BALLOT_ELIGIBILITY)
         if ineligible:
-            self.out.add(line.number)
+            self._store.take_back(line.number)
             return [ineligible]
-        previous = self._last.get(line.ballot.credential)
+        previous = self._store.last(line.ballot.credential)
         if previous is not None:
-            self.out.add(previous)  # a re-vote: it supersedes the credential's earlier ballot
+            # a re-vote: it supersedes the credential's earlier ballot
+            self._store.take_back(previous)
             self.superseded += 1
-        self._last[line.ballot.credential] = line.number
+        self._store.set_last(line.ballot.credential, line.number)
         return []
 
 

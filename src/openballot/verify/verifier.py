@@ -31,6 +31,7 @@ from openballot.record.receipt import Receipt
 from openballot.verify.ballot_pass import check_ballot_log
 from openballot.verify.board_check import check_board
 from openballot.verify.checks import Check
+from openballot.verify.cluster import check_ballot_log_on_cluster
 from openballot.verify.findings import Report
 
 __all__ = ["verify_record", "load_context", "read_receipts"]
@@ -144,10 +145,12 @@ def verify_record(
     on_progress: Callable[[int], None] | None = None,
     receipts: Sequence[Receipt] = (),
     receipt_files: Sequence[Path] = (),
+    scheduler: str | None = None,
 ) -> Report:
     """Verify the record at `root`, with the voters' `receipts` and the receipts kept in
     `receipt_files`. `on_start(total_lines)` and `on_progress(lines)` let a caller draw a
-    progress bar; nothing here prints."""
+    progress bar; nothing here prints. With `scheduler` (a Dask scheduler's address) the
+    ballots are checked on that cluster instead of on local processes."""
     layout = RecordLayout(root)
     report = Report()
     ctx = load_context(layout, report)
@@ -155,7 +158,12 @@ def verify_record(
 
     if on_start:
         on_start(_count_lines(layout.ballots))
-    summary = check_ballot_log(ctx, layout.ballots, workers, on_progress)
+    if scheduler:
+        summary = check_ballot_log_on_cluster(
+            ctx, layout.ballots, scheduler, on_progress=on_progress
+        )
+    else:
+        summary = check_ballot_log(ctx, layout.ballots, workers, on_progress)
     report.findings += summary.findings
     report.ballots_checked = summary.log_size
     report.cast, report.audited = summary.cast, summary.audited
