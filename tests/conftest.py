@@ -184,6 +184,20 @@ def ceremony() -> Ceremony:
 # --- an election on a board, through its HTTP API --------------------------------------------
 
 
+def signed_again(e: Any, value: dict[str, Any], voter: int = 0) -> dict[str, Any]:
+    """An edited ballot (JSON) signed again by its voter (`e` has `election_id` and
+    `voters`): a board checks the signature before the range proofs, so only a ballot signed
+    after the edit reaches them."""
+    from openballot.crypto.encoding import digest
+    from openballot.crypto.proofs import SchnorrProof
+    from openballot.election.ballot import SIGNATURE_TAG
+
+    ballot = EncryptedBallot.from_json(value)
+    context = [digest("ballot/body", ballot.body_encoding())]
+    secret = credential_secret(e.election_id, e.voters[voter][1])
+    return {**value, "signature": SchnorrProof.prove(SIGNATURE_TAG, context, secret).to_json()}
+
+
 def is_problem(r: httpx.Response, status: int, *words: str) -> str:
     """Assert that `r` is an RFC 9457 problem detail of `status` whose detail has `words`;
     returns the detail."""

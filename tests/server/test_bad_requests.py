@@ -14,10 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from openballot.crypto.encoding import digest
 from openballot.crypto.group import IDENTITY, L, Scalar, g_pow
-from openballot.crypto.proofs import SchnorrProof
-from openballot.election.ballot import SIGNATURE_TAG, EncryptedBallot, encrypt_ballot
+from openballot.election.ballot import encrypt_ballot
 from openballot.election.credentials import credential_secret, new_code
 
 FUZZ = settings(
@@ -55,16 +53,6 @@ def cast_json(e: Any, value: Any) -> Callable[[], httpx.Response]:
 def valid_ballot(e: Any, voter: int = 0) -> dict[str, Any]:
     ballot, _ = e.ceremony.ballot(voter)
     return ballot.to_json()
-
-
-def signed_again(e: Any, value: dict[str, Any], voter: int = 0) -> dict[str, Any]:
-    """An edited ballot signed again by its voter: the board checks the signature before the
-    range proofs, so only a ballot signed after the edit reaches them."""
-    ballot = EncryptedBallot.from_json(value)
-    context = [digest("ballot/body", ballot.body_encoding())]
-    secret = credential_secret(e.election_id, e.voters[voter][1])
-    signature = SchnorrProof.prove(SIGNATURE_TAG, context, secret)
-    return {**value, "signature": signature.to_json()}
 
 
 # --- bodies that are not what they should be ----------------------------------------------------
@@ -234,7 +222,7 @@ def test_a_ballot_with_a_bad_proof(kit: Any, election_on_board: Any, path: list,
         o = o[k]
     bad = _set(ballot, path, _scalar_plus_one(o))
     if path[0] != "signature":
-        bad = signed_again(e, bad)
+        bad = kit.signed_again(e, bad)
     rejected(kit, e, cast_json(e, {"ballot": bad}), 422, *words)
     # ... while the ballot as made is accepted.
     assert e.cast(ballot).status_code == 201
@@ -245,7 +233,7 @@ def test_swapped_ciphertexts_fail_their_proofs(kit: Any, sqlite_election: Any):
     ballot = valid_ballot(e)
     sels = ballot["contests"][0]["selections"]
     sels[0]["alpha"], sels[1]["alpha"] = sels[1]["alpha"], sels[0]["alpha"]
-    rejected(kit, e, cast_json(e, {"ballot": signed_again(e, ballot)}), 422, "proof", "fails")
+    rejected(kit, e, cast_json(e, {"ballot": kit.signed_again(e, ballot)}), 422, "proof", "fails")
 
 
 def test_a_ballot_whose_credential_is_not_on_the_list(kit: Any, election_on_board: Any):

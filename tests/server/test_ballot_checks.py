@@ -50,12 +50,14 @@ def _plus_one(h: str) -> str:
     return (Scalar.from_hex(h) + Scalar(1)).hex()
 
 
-def _bodies(ceremony: Any) -> list[tuple[str, dict[str, Any] | str]]:
+def _bodies(ceremony: Any, kit: Any) -> list[tuple[str, dict[str, Any] | str]]:
     ballot, opening = ceremony.ballot(2)
     good = ballot.to_json()
     bad_proof = json.loads(json.dumps(good))
     sel = bad_proof["contests"][0]["selections"][0]
     sel["proof"]["responses"][0] = _plus_one(sel["proof"]["responses"][0])
+    # Signed again: the signature is checked before the range proofs (cheap checks first).
+    bad_proof = kit.signed_again(ceremony, bad_proof, 2)
     bad_signature = json.loads(json.dumps(good))
     bad_signature["signature"]["response"] = _plus_one(bad_signature["signature"]["response"])
     bad_opening = opening.to_json()
@@ -70,9 +72,11 @@ def _bodies(ceremony: Any) -> list[tuple[str, dict[str, Any] | str]]:
     ]
 
 
-def test_a_worker_refuses_what_the_writer_would(boards: list[Any], ceremony: Any) -> None:
+def test_a_worker_refuses_what_the_writer_would(
+    boards: list[Any], ceremony: Any, kit: Any
+) -> None:
     pool, local = boards
-    for path, body in _bodies(ceremony):
+    for path, body in _bodies(ceremony, kit):
         content = body.encode() if isinstance(body, str) else json.dumps(body).encode()
         answers = []
         for e in (pool, local):
@@ -86,7 +90,7 @@ def test_a_worker_refuses_what_the_writer_would(boards: list[Any], ceremony: Any
 
 def test_a_bad_proof_is_refused_by_a_worker(boards: list[Any], kit: Any, ceremony: Any) -> None:
     pool, _ = boards
-    path, body = _bodies(ceremony)[0]
+    path, body = _bodies(ceremony, kit)[0]
     r = pool.client.post(pool.path(path), json=body)
     kit.is_problem(r, 422, "president", "0 or 1", "fails")
     assert r.json()["type"].endswith("/proof-fails")

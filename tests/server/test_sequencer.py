@@ -17,9 +17,9 @@ import pytest
 
 from openballot.record.merkle import leaf_hash, verify_inclusion
 from openballot.record.tree_head import SignedTreeHead
-from openballot.server.service import ElectionService, Receipt
+from openballot.server.service import CastAnswer, ElectionService
 
-CastCall = Callable[[], Receipt]
+CastCall = Callable[[], CastAnswer]
 
 
 @contextmanager
@@ -79,7 +79,7 @@ def test_ballots_waiting_together_share_one_tree_head(election_on_board: Any) ->
 
     with one_batch(service, [cast(service, b) for b in ballots]) as receipts:
         pass
-    assert all(isinstance(r, Receipt) for r in receipts), receipts
+    assert all(isinstance(r, CastAnswer) for r in receipts), receipts
     assert sorted(r.appended.entry.seq for r in receipts) == list(range(start, start + 5))
     [head] = {r.appended.tree_head for r in receipts}
     assert head.size == start + 5
@@ -144,13 +144,13 @@ def test_refusals_in_a_batch_leave_the_others_alone(election_on_board: Any) -> N
     audited, opening = e.ceremony.ballot(0)
     cast_ok = e.ceremony.ballot(1)[0]
 
-    def audit() -> Receipt:
+    def audit() -> CastAnswer:
         return service.audit({"ballot": audited.to_json(), "opening": opening.to_json()})
 
     with one_batch(service, [audit, cast(service, audited), cast(service, cast_ok)]) as rs:
         pass
     audit_receipt, refused, cast_receipt = rs
-    assert isinstance(audit_receipt, Receipt) and isinstance(cast_receipt, Receipt)
+    assert isinstance(audit_receipt, CastAnswer) and isinstance(cast_receipt, CastAnswer)
     assert "was audited and can never be cast" in str(refused)
     assert service.log.size == start + 2
 
@@ -177,4 +177,4 @@ def test_no_answer_before_the_batch_is_durable(
 
     with one_batch(service, [cast(service, b) for b in ballots]) as rs:
         pass
-    assert all(isinstance(r, Receipt) and not r.already_cast for r in rs), rs
+    assert all(isinstance(r, CastAnswer) and not r.already_cast for r in rs), rs
