@@ -66,6 +66,7 @@ class BallotLogSummary:
     audited: int
     counted: int
     superseded: int
+    counting: Counting  # its final state: what became of each ballot (receipt_fate)
 
 
 _worker_ctx: ElectionContext | None = None
@@ -190,6 +191,7 @@ def check_ballot_lines(
         counting.audited,
         builder.total_counted(),
         counting.superseded,
+        counting,
     )
 
 

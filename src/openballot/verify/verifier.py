@@ -32,6 +32,7 @@ from openballot.verify.ballot_pass import check_ballot_log
 from openballot.verify.board_check import check_board
 from openballot.verify.checks import Check
 from openballot.verify.findings import Report
+from openballot.verify.receipt_fate import receipt_fates
 
 __all__ = ["verify_record", "load_context"]
 
@@ -158,6 +159,10 @@ def verify_record(
     report.ballots_checked = summary.log_size
     report.cast, report.audited = summary.cast, summary.audited
     report.counted, report.superseded = summary.counted, summary.superseded
+    mine = [r for r in receipts if r.tree_head.election_id == ctx.manifest.election_id]
+    report.fates = [
+        (r.where, fate) for r, fate in receipt_fates(layout, ctx, summary.counting, mine)
+    ]
     tally = summary.builder.finish(summary.log_size, summary.log_root)
 
     tally_value = _read_verified_part(
