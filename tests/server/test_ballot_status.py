@@ -4,13 +4,19 @@ board's fate and the verifier's agree on every tracker of an exported record."""
 
 from __future__ import annotations
 
+import dataclasses
 import typing
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from openballot.cli.board_client import BoardClient
+from openballot.errors import OpenBallotError
 from openballot.record.ballot_fate import BallotFate, Fate
+from openballot.record.merkle import MerkleTree
 from openballot.record.receipt import Receipt
+from openballot.record.tree_head import SignedTreeHead
 from openballot.server.routes.voters import FateName
 from openballot.verify.board_check import VoterReceipt
 from openballot.verify.verifier import verify_record
@@ -93,7 +99,7 @@ def test_errors(sqlite_election: Any, kit: Any) -> None:
     e = sqlite_election
     unknown = bytes(range(32))
     kit.is_problem(e.client.get(e.path(f"/ballots/{unknown.hex()}")), 404, "no ballot")
-    for bad in ("00", "zz" * 32, "0" * 65, unknown.hex().upper() + "x"):
+    for bad in ("00", "zz" * 32, "0" * 65, unknown.hex().upper(), " " + unknown.hex()[1:]):
         kit.is_problem(e.client.get(e.path(f"/ballots/{bad}")), 400, "tracker")
     kit.is_problem(e.client.get(f"/api/elections/nope/ballots/{unknown.hex()}"), 404, "nope")
 
@@ -122,3 +128,67 @@ def test_the_openapi_document_lists_the_answer(sqlite_election: Any) -> None:
         "fate",
     }
     assert set(typing.get_args(FateName)) == {f.value for f in Fate}
+
+
+class LyingBoard(BoardClient):
+    """A board whose status answers are changed by `lie` on the way."""
+
+    def __init__(self, e: Any, lie: Any) -> None:
+        super().__init__(e.client, e.election_id)
+        self.lie = lie
+
+    def get(self, path: str, **params: Any) -> Any:
+        answer = super().get(path, **params)
+        return self.lie(answer) if "/ballots/" in path else answer
+
+
+def test_a_client_checks_the_board_s_status_answer(sqlite_election: Any) -> None:
+    """`BoardClient.ballot_status` (what `openballot board status` runs) accepts the honest
+    answer and refuses a board that lies about where the ballot is or what replaced it."""
+    e = sqlite_election
+    key = bytes.fromhex(e.client.get("/api/board").json()["board_key"])
+    ballot, _ = e.ceremony.ballot(3)
+    assert e.cast(ballot).status_code == 201
+    kept = Receipt.from_json(e.receipts[-1], "mine.json")
+    tracker = ballot.tracker()
+    honest = BoardClient(e.client, e.election_id)
+    assert str(honest.ballot_status(tracker, key, kept)[1]) == "recorded"
+    other, _ = e.ceremony.ballot(4)
+    assert e.cast(other).status_code == 201  # the head moves on: still consistent
+    assert str(honest.ballot_status(tracker, key, kept)[1]) == "recorded"
+
+    lies = {
+        "a re-vote that is not a later leaf": lambda a: {
+            **a,
+            "fate": "superseded",
+            "superseded_by": a["index"],
+        },
+        "another ballot's leaf": lambda a: {**a, "index": a["index"] + 1},
+        "a head of another election": lambda a: {
+            **a,
+            "tree_head": {**a["tree_head"], "election": "other"},
+        },
+        "a forged signature": lambda a: {
+            **a,
+            "tree_head": {**a["tree_head"], "signature": "00" * 64},
+        },
+    }
+    for name, lie in lies.items():
+        with pytest.raises(OpenBallotError):
+            LyingBoard(e, lie).ballot_status(tracker, key, kept)
+            pytest.fail(name)
+    # A board that rewrote an earlier leaf after the receipt: the receipt holds on its own
+    # (signed, the ballot included), but the board's head does not extend it.
+    entries = e.client.get(e.path("/board/entries")).json()["entries"][: kept.index + 1]
+    rewritten = MerkleTree()
+    for k, entry in enumerate(entries):
+        rewritten.append(entry["data"].encode() + (b" " if k == 1 else b""))
+    size, root = kept.index + 1, rewritten.root()
+    head = SignedTreeHead(e.election_id, size, root, 1, b"")
+    message = SignedTreeHead.message_for(e.election_id, size, root, 1)
+    head = dataclasses.replace(head, signature=e.board.key.sign(message))
+    proof = tuple(rewritten.inclusion_proof(kept.index, size))
+    forged = dataclasses.replace(kept, tree_head=head, inclusion_proof=proof)
+    forged.verify(key, e.election_id, tracker)
+    with pytest.raises(OpenBallotError, match="consisten"):
+        honest.ballot_status(tracker, key, forged)
