@@ -405,7 +405,7 @@ for url, words in {
         (words,),
     )
     CASES[f"monitor {url}"] = (
-        _board(["monitor"], "--election", "demo-2026", "--rounds", 1, url=url),
+        _board(["monitor"], "--election", "demo-2026", "--rounds", 1, "--retries", 0, url=url),
         2,
         (words,),
     )

@@ -191,7 +191,7 @@ def test_whole_election_over_the_board(
     )
     ok("board", "open", url, *e, "--admin-token-file", admin)
 
-    r1, r2, r3 = (tmp_path / f"r{i}.json" for i in (1, 2, 3))
+    r1, r2, r3, r4 = (tmp_path / f"r{i}.json" for i in (1, 2, 3, 4))
     run = ok(
         "board",
         "vote",
@@ -209,6 +209,7 @@ def test_whole_election_over_the_board(
         r1,
     )
     assert "receipt verified" in run.stdout
+    assert "status: recorded" in run.stdout.splitlines()
     run = ok(
         "board",
         "vote",
@@ -240,6 +241,8 @@ def test_whole_election_over_the_board(
         "council-north=n2",
         "--choice",
         "referendum=no",
+        "--receipt",
+        r4,
     )
     # A re-vote: the later ballot supersedes the earlier one.
     ok(
@@ -298,5 +301,25 @@ def test_whole_election_over_the_board(
 
     record = tmp_path / "record"
     ok("export", url, "--election", eid, "--record", record)
-    run = ok("verify", record, "--workers", 1, "--receipt", r1, "--receipt", r2, "--receipt", r3)
+    kept = ("--receipt", r1, "--receipt", r2, "--receipt", r3, "--receipt", r4)
+    run = ok("verify", record, "--workers", 1, *kept)
     assert "record verified" in run.stdout
+    revote = json.loads(r3.read_text())["index"]
+    fates = [x for x in run.stdout.splitlines() if x.startswith("receipt ")]
+    assert fates == [
+        f"receipt {r1}: counted",
+        f"receipt {r2}: counted",  # the ballot cast after the audit
+        f"receipt {r3}: counted",
+        f"receipt {r4}: superseded by a re-vote (leaf {revote})",
+    ]
+
+    # The board says the same, with its proof checked.
+    run = ok("board", "status", url, *e, "--receipt", r4)
+    assert run.stdout.startswith(f"receipt {r4}: superseded by a re-vote (leaf {revote}) (leaf ")
+    tracker = json.loads(r1.read_text())["tracker"]
+    run = ok("board", "status", url, *e, "--tracker", tracker)
+    assert run.stdout.startswith(f"ballot {tracker}: counted (leaf ")
+    fails("board", "status", url, *e, "--tracker", "ab" * 32, words=("404", "no ballot"))
+    fails("board", "status", url, *e, "--tracker", "ab", words=("--tracker",))
+    fails("board", "status", url, *e, words=("either --tracker or --receipt",))
+    fails("board", "status", url, *e, "--tracker", tracker, "--receipt", r1, words=("either",))

@@ -212,6 +212,7 @@ OPERATIONS = {
     ("get", E + "/credentials/{credential}"): [("path", "election_id"), ("path", "credential")],
     ("post", E + "/ballots"): [("path", "election_id")],
     ("post", E + "/audits"): [("path", "election_id")],
+    ("get", E + "/ballots/{tracker}"): [("path", "election_id"), ("path", "tracker")],
     **{
         ("post", E + f"/trustees/{{index}}/{step}"): [
             ("path", "election_id"),

@@ -1,6 +1,6 @@
-"""Talking to a board over HTTP: reading its public endpoints, exporting its record, and the
-tree heads and consistency proofs a monitor checks (verify/monitor.py: nothing here trusts
-the server).
+"""Talking to a board over HTTP: reading its public endpoints, exporting its record, the
+tree heads and consistency proofs a monitor checks (verify/monitor.py), and what became of a
+ballot, with the board's proof checked: nothing here trusts the server.
 """
 
 from __future__ import annotations
@@ -13,9 +13,12 @@ from typing import Any, TypeVar
 import httpx
 
 from openballot.election.manifest import check_id
-from openballot.errors import DecodeError, OpenBallotError
+from openballot.errors import DecodeError, OpenBallotError, ProofError
 from openballot.jsonfields import hex_bytes, loads, obj
+from openballot.record.ballot_fate import BallotFate
 from openballot.record.from_board import write_record
+from openballot.record.merkle import verify_consistency
+from openballot.record.receipt import Receipt
 from openballot.record.tree_head import SignedTreeHead
 from openballot.verify.monitor import Monitor
 
@@ -84,7 +87,8 @@ class BoardClient:
         try:
             return loads(r.content, f"the board's answer to {method} {path}")
         except DecodeError as exc:
-            raise BoardError(str(exc)) from None
+            # An answer came, and asking again would get the same: not transient.
+            raise BoardError(str(exc), r.status_code) from None
 
     def get(self, path: str, **params: Any) -> Any:
         return self.request_json("GET", path, params=params)
@@ -126,6 +130,45 @@ class BoardClient:
     def consistency(self, first: int, second: int) -> list[bytes]:
         page = self.get(self.election_path("/board/consistency"), first=first, second=second)
         return [bytes.fromhex(h) for h in page["proof"]]
+
+    def ballot_status(
+        self, tracker: bytes, board_key: bytes, kept: Receipt | None = None
+    ) -> tuple[Receipt, BallotFate]:
+        """What became of the ballot with `tracker` (protocol.md 17.7), and the board's proof
+        of where it is, checked: the answer's leaf holds that ballot, in a tree head of this
+        election signed by `board_key`. Given the receipt the voter kept, the leaf must be the
+        receipted one and the new head must extend the receipt's (a consistency proof)."""
+        where = f"status of ballot {tracker.hex()}"
+        answer = self.get(self.election_path(f"/ballots/{tracker.hex()}"))
+        receipt = Receipt.from_json(answer, where)
+        receipt.verify(board_key, self.election_id, tracker)
+        fate = BallotFate.from_json(answer, where)
+        later = fate.superseded_by
+        if later is not None and not receipt.index < later < receipt.tree_head.size:
+            raise ProofError(
+                f"{where}: superseded by leaf {later}, which is not a later leaf of the tree "
+                f"of size {receipt.tree_head.size}"
+            )
+        if kept is not None:
+            self._check_kept(kept, receipt, board_key)
+        return receipt, fate
+
+    def _check_kept(self, kept: Receipt, now: Receipt, board_key: bytes) -> None:
+        kept.verify(board_key, self.election_id, now.tracker)
+        if (kept.index, kept.entry) != (now.index, now.entry):
+            raise ProofError(
+                f"{kept.where}: receipted as leaf {kept.index}, but the board now shows the "
+                f"ballot at leaf {now.index}"
+            )
+        old, new = kept.tree_head, now.tree_head
+        if old.size > new.size:
+            raise ProofError(
+                f"{kept.where}: receipted under a tree head of size {old.size}, but the board's "
+                f"latest has size {new.size}: the board dropped entries"
+            )
+        verify_consistency(
+            old.size, new.size, old.root, new.root, self.consistency(old.size, new.size)
+        )
 
     def export(self, root: Path) -> int:
         """Write the board's record of this election as of its latest tree head (a board

@@ -23,7 +23,9 @@ from openballot.cli.options import KeepCodes, parse_choices, parse_voter_counts
 from openballot.cli.output import fails_cleanly, out
 from openballot.cli.private_files import private_file, refuse_existing
 from openballot.errors import OpenBallotError
-from openballot.record.files import open_regular
+from openballot.jsonfields import hex_bytes
+from openballot.record.files import open_regular, read_json
+from openballot.record.receipt import Receipt
 
 __all__ = ["board_app"]
 
@@ -237,7 +239,37 @@ def vote(
             )
         ballot, _ = roles.encrypt_vote(ctx, code, district, choices)
         answered = board.cast(ballot)
+        _, fate = board.ballot_status(ballot.tracker(), board.pinned_board_key())
     if receipt is not None:
         receipt.write_bytes(answered.body)
     out.print(f"cast: tracker {ballot.tracker().hex()}", markup=False)
     out.print("receipt verified" + (f"; kept in {receipt}" if receipt else ""), markup=False)
+    out.print(f"status: {fate}", markup=False, highlight=False)
+
+
+@board_app.command("status")
+@fails_cleanly
+def status(
+    url: Url,
+    election: Election,
+    tracker: Annotated[str | None, typer.Option(help="The ballot's tracker (64 hex).")] = None,
+    receipt: Annotated[
+        Path | None, typer.Option(help="A receipt kept from casting (JSON), instead.")
+    ] = None,
+) -> None:
+    """Ask the board what became of a ballot (counted, superseded by a re-vote, audited, not
+    counted), and check its proof: the ballot's leaf in a tree head signed by the board key
+    (and, with --receipt, that this head extends the receipt's)."""
+    if (tracker is None) == (receipt is None):
+        raise OpenBallotError("give either --tracker or --receipt")
+    kept = None if receipt is None else Receipt.from_kept(read_json(receipt), str(receipt))
+    wanted = hex_bytes(tracker, 32, "--tracker") if kept is None else kept.tracker
+    with connect(url, election) as board:
+        now, fate = board.ballot_status(wanted, board.board_key(), kept)
+    name = f"receipt {receipt}" if receipt is not None else f"ballot {wanted.hex()}"
+    out.print(
+        f"{name}: {fate} (leaf {now.index}, in the board's signed tree head of size "
+        f"{now.tree_head.size})",
+        markup=False,
+        highlight=False,
+    )

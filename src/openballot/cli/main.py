@@ -228,6 +228,8 @@ def verify(
         raise typer.Exit(2) from None
     for finding in report.findings:
         out.print(f"FAIL {finding}", markup=False, highlight=False)
+    for where, fate in report.fates:
+        out.print(f"receipt {where}: {fate}", markup=False, highlight=False)
     summary = (
         f"{report.ballots_checked} ballot log lines: {report.cast} cast, "
         f"{report.audited} audited, {report.superseded} superseded by a re-vote, "

@@ -68,6 +68,7 @@ class BallotLogSummary:
     audited: int
     counted: int
     superseded: int
+    counting: Counting  # its final state: what became of each ballot (receipt_fate)
 
 
 _worker_ctx: ElectionContext | None = None
@@ -201,8 +202,12 @@ def count_results(
             if on_progress:
                 on_progress(result.size)
         _take_back(builder, lines, name, counting.taken_back())
-    finally:
+    except BaseException:
         counting.close()
+        raise
+    # The counting state stays open for what became of each receipted ballot
+    # (receipt_fate); the caller closes it (`summary.counting.close()`), or it goes with
+    # the summary.
     return BallotLogSummary(
         merkle.size,
         merkle.root(),
@@ -212,6 +217,7 @@ def count_results(
         counting.audited,
         builder.total_counted(),
         counting.superseded,
+        counting,
     )
 
 

@@ -14,7 +14,7 @@ the refusal means for the count, and which finding it is, is decided here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 
@@ -25,6 +25,7 @@ from openballot.election.acceptance import (
     Ineligible,
     OutOfOrder,
 )
+from openballot.record.ballot_fate import BallotFacts, BallotFate, decide_fate
 from openballot.verify.checks import Check
 from openballot.verify.counting_store import CountingStore, SpillingStore
 from openballot.verify.findings import Finding
@@ -170,6 +171,46 @@ class Counting:
             self.superseded += 1
         self._store.set_last(line.ballot.credential, line.number)
         return []
+
+    # --- What became of a ballot (protocol.md 17.7), once every line is in ---------------
+
+    def fate_of(
+        self, ballot: BallotRef, tally_lines: int | None, leaf_of: Callable[[int], int]
+    ) -> BallotFate:
+        """The fate of the ballot with `ballot`'s tracker. `tally_lines`: the ballot-log size
+        the tally states (None: no tally); `leaf_of` turns a line number into its board-log
+        index."""
+        first = self.state(ballot.tracker)
+        tallied = tally_lines is not None
+        if first is None or first is First.AUDIT:
+            refused = None if first else "it is not on the ballot log"
+            return decide_fate(BallotFacts(first is First.AUDIT, tallied, refused))
+        if first is First.INVALID_CAST:
+            return decide_fate(BallotFacts(False, tallied, "it fails its checks"))
+        try:
+            self._policy.check_eligible(ballot)
+        except Ineligible as exc:
+            return decide_fate(BallotFacts(False, tallied, exc.reason))
+        if tally_lines is not None and first > tally_lines:
+            return decide_fate(BallotFacts(False, tallied, "it was cast after the tally"))
+        # A valid, eligible first line became its credential's `last`: another `last` now
+        # is a later line.
+        last = self._store.last(ballot.credential)
+        last = first if last is None else last
+        return decide_fate(
+            BallotFacts(
+                False,
+                tallied,
+                superseded_by=None if last == first else leaf_of(last),
+                opened=last == first and self._taken_back(first),
+            )
+        )
+
+    def _taken_back(self, line: int) -> bool:
+        for taken in self._store.taken_back():  # ascending
+            if taken >= line:
+                return taken == line
+        return False
 
 
 def _state_of(line: CheckedLine) -> TrackerState:

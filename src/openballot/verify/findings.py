@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from openballot.record.ballot_fate import BallotFate
 from openballot.verify.checks import Check
 
 __all__ = ["Finding", "Report"]
@@ -27,6 +28,8 @@ class Report:
     audited: int = 0
     counted: int = 0
     superseded: int = 0
+    #: What became of the ballot of each receipt given (its `where`, its fate), in order.
+    fates: list[tuple[str, BallotFate]] = field(default_factory=list)
 
     def add(self, check: Check, where: str, message: str) -> None:
         self.findings.append(Finding(check, where, message))

@@ -33,6 +33,7 @@ from openballot.verify.board_check import check_board
 from openballot.verify.checks import Check
 from openballot.verify.cluster import check_ballot_log_on_cluster
 from openballot.verify.findings import Report
+from openballot.verify.receipt_fate import receipt_fates
 
 __all__ = ["verify_record", "load_context", "read_receipts"]
 
@@ -154,7 +155,8 @@ def verify_record(
     layout = RecordLayout(root)
     report = Report()
     ctx = load_context(layout, report)
-    check_board(root, report, [*receipts, *read_receipts(receipt_files, report)])
+    kept = [*receipts, *read_receipts(receipt_files, report)]
+    check_board(root, report, kept)
 
     if on_start:
         on_start(_count_lines(layout.ballots))
@@ -168,6 +170,13 @@ def verify_record(
     report.ballots_checked = summary.log_size
     report.cast, report.audited = summary.cast, summary.audited
     report.counted, report.superseded = summary.counted, summary.superseded
+    mine = [r for r in kept if r.tree_head.election_id == ctx.manifest.election_id]
+    try:
+        report.fates = [
+            (r.where, fate) for r, fate in receipt_fates(layout, ctx, summary.counting, mine)
+        ]
+    finally:
+        summary.counting.close()
     tally = summary.builder.finish(summary.log_size, summary.log_root)
 
     tally_value = _read_verified_part(

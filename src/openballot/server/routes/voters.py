@@ -1,19 +1,22 @@
 """A voter's calls, without a token (the ballot is signed by the voter's credential): which
-district a credential votes in, cast a ballot, audit (challenge) a ballot."""
+district a credential votes in, cast a ballot, audit (challenge) a ballot, and what became of
+a ballot."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from openballot.jsonfields import hex_bytes
+from openballot.server.ballot_status import ballot_status
 from openballot.server.routes.deps import CurrentBoard, Election, JsonBody
 from openballot.server.service import NotFound
 
-__all__ = ["router"]
+__all__ = ["router", "TreeHeadModel", "BallotStatusModel"]
 
 router = APIRouter(prefix="/api/elections/{election_id}")
 
@@ -40,3 +43,41 @@ async def cast(s: Election, body: JsonBody) -> JSONResponse:
 @router.post("/audits", status_code=201)
 async def audit(s: Election, body: JsonBody) -> dict[str, Any]:
     return (await run_in_threadpool(s.audit, body)).to_json()
+
+
+class TreeHeadModel(BaseModel):
+    """A signed tree head (protocol.md 17.3)."""
+
+    election: str
+    size: int
+    root: str
+    timestamp: int
+    signature: str
+
+
+#: The values of `Fate`, spelled out for the OpenAPI document (a test keeps them equal).
+FateName = Literal["recorded", "audited", "superseded", "counted", "not-counted"]
+
+
+class BallotStatusModel(BaseModel):
+    """What became of a ballot (protocol.md 17.7): the receipt fields (17.6) against the
+    latest signed tree head, and the fate."""
+
+    tracker: str
+    index: int
+    entry: str
+    tree_head: TreeHeadModel
+    inclusion_proof: list[str]
+    fate: FateName
+    superseded_by: int | None = Field(None, description="for 'superseded': the later leaf")
+    reason: str | None = Field(None, description="for 'not-counted': why")
+
+
+@router.get(
+    "/ballots/{tracker}", response_model=BallotStatusModel, response_model_exclude_none=True
+)
+def ballot(election_id: str, tracker: str, board: CurrentBoard) -> dict[str, Any]:
+    # Open to anyone, in every phase: a tracker reveals nothing a voter's receipt does not.
+    # The election first, then the tracker: an unknown election is a 404 whatever the hex.
+    s = board.get(election_id)
+    return ballot_status(s, hex_bytes(tracker, 32, "tracker"))
