@@ -260,14 +260,15 @@ class ElectionOnBoard:
         )
 
     def post_shares(self, i: int) -> httpx.Response:
-        body = {"shares": [s.to_json() for s in self.ceremony.encrypted_shares[i]]}
+        body = self.ceremony.election.keys.shares_message(i).to_json()
         return self.client.post(
             self.path(f"/trustees/{i}/shares"), json=body, headers=self.trustee(i)
         )
 
     def post_verdict(self, i: int) -> httpx.Response:
+        body = self.ceremony.election.keys.verdict(i).to_json()
         return self.client.post(
-            self.path(f"/trustees/{i}/verdict"), json={"complaints": []}, headers=self.trustee(i)
+            self.path(f"/trustees/{i}/verdict"), json=body, headers=self.trustee(i)
         )
 
     def post_credentials(self) -> httpx.Response:

@@ -21,7 +21,7 @@ from openballot.crypto.keyceremony import (
     generate_trustee,
     receive_shares,
 )
-from openballot.crypto.share_encryption import EncryptedShare
+from openballot.crypto.signed import SharesMessage, Verdict
 from openballot.crypto.trustee import TrusteePublicKey
 from openballot.election.context import ElectionContext, ceremony_context
 from openballot.election.credentials import CredentialList, new_code, public_credential
@@ -62,17 +62,19 @@ def set_up_election(
     for i in (1, 2, 3):
         shares = encrypt_shares(secrets[i], keys, context)
         assert c.post(f"/api/elections/{eid}/trustees/{i}/shares",
-                      json={"shares": [s.to_json() for s in shares]},
+                      json=SharesMessage.sign(secrets[i], shares, context).to_json(),
                       headers=bearer(tokens[f"trustee-{i}"])).status_code == 201
     published = c.get(f"/api/elections/{eid}/ceremony").json()["shares"]
     key_shares = {}
     for i in (1, 2, 3):
-        mine = [EncryptedShare.from_json(s) for lst in published.values() for s in lst
-                if s["recipient"] == i]
+        mine = [s for sender, message in published.items()
+                for s in SharesMessage.from_json(message, int(sender)).shares
+                if s.recipient == i]
         share, complaints = receive_shares(secrets[i], keys, mine, context)
         assert share is not None and not complaints
         key_shares[i] = share
-        assert c.post(f"/api/elections/{eid}/trustees/{i}/verdict", json={"complaints": []},
+        assert c.post(f"/api/elections/{eid}/trustees/{i}/verdict",
+                      json=Verdict.sign(secrets[i], (), context).to_json(),
                       headers=bearer(tokens[f"trustee-{i}"])).status_code == 201
     creds = CredentialList.of({
         d: [public_credential(eid, code) for code, dd in voters.items() if dd == d]

@@ -622,6 +622,9 @@ def test_decryptions_and_result(kit: Any, election_on_board: Any):
     proof = flipped["shares"][2]["proof"]
     proof["response"] = _scalar_plus_one(proof["response"])
     rejected(kit, e, lambda: e.post_decryption(1, flipped), 422)
+    unsigned = copy.deepcopy(good)
+    unsigned["signature"]["response"] = _scalar_plus_one(unsigned["signature"]["response"])
+    rejected(kit, e, lambda: e.post_decryption(1, unsigned), 422, "signature of trustee 1")
     rejected(kit, e, lambda: e.post_decryption(2, good), 422, "trustee 1 posted as 2")
     short = copy.deepcopy(good)
     short["shares"].pop()

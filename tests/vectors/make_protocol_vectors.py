@@ -310,12 +310,26 @@ def accepted(forms: Iterator[tuple[int, str]], normalized: str) -> list[str]:
     return out
 
 
+def _valid(code: str) -> bool:
+    try:
+        normalize_code(code)
+    except ProtocolError:
+        return False
+    return True
+
+
 def keyboard_examples(good: str) -> dict[str, Any]:
     """Every code point of the Basic Multilingual Plane (surrogates aside) put between two
     groups of a valid code, and in place of one of its digits: the ones accepted there. A
     second implementation that accepts exactly these reads what voters type as Python does."""
     bmp = [cp for cp in range(0x10000) if not 0xD800 <= cp <= 0xDFFF]
-    position = next(i for i, c in enumerate(good) if c.isdigit())
+    # A digit that no other character of the alphabet can replace with a valid check character:
+    # otherwise that character, in either case, would normalise to another valid code.
+    position = next(
+        i
+        for i, c in enumerate(good)
+        if c.isdigit() and not any(_valid(good[:i] + a + good[i + 1 :]) for a in ALPHABET if a != c)
+    )
     between = accepted(((cp, good[:10] + chr(cp) + good[10:]) for cp in bmp), good)
     as_digit = accepted(
         ((cp, good[:position] + chr(cp) + good[position + 1 :]) for cp in bmp), good

@@ -78,7 +78,7 @@ def _board_record(root: Path, heads: bool = True) -> None:
     from openballot.record.tree_head import SignedTreeHead
 
     key = BoardKey(Ed25519PrivateKey.generate())
-    leaf = b'{"type":"ceremony-ok","trustee":1}'
+    leaf = b'{"type":"ceremony-ok","trustee":1,"signature":{}}'
     merkle = MerkleRoot()
     merkle.append(leaf)
     message = SignedTreeHead.message_for("e", 1, merkle.root(), 1)

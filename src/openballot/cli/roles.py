@@ -22,6 +22,7 @@ from openballot.crypto.keyceremony import (
     receive_shares,
 )
 from openballot.crypto.share_encryption import EncryptedShare
+from openballot.crypto.signed import SharesMessage, Verdict
 from openballot.crypto.trustee import TrusteePublicKey, TrusteeSecret
 from openballot.election.ballot import BallotOpening, EncryptedBallot, encrypt_ballot
 from openballot.election.context import ElectionContext
@@ -35,6 +36,7 @@ from openballot.election.decryption import (
     Result,
     TrusteeDecryption,
     decrypt_tally,
+    verify_decryption_signature,
     verify_trustee_decryption,
 )
 from openballot.election.manifest import Manifest
@@ -119,11 +121,12 @@ def _secret(secret_file: Path, election: str) -> TrusteeSecret:
 
 
 def trustee_exchange(bulletin: Bulletin[object], secret_file: Path) -> tuple[EncryptedShare, ...]:
-    """Step 2: publish a share for every other trustee, each encrypted to its recipient."""
+    """Step 2: publish a share for every other trustee, each encrypted to its recipient, all
+    signed."""
     p = bulletin.parameters()
     secret = _secret(secret_file, p.manifest.election_id)
     shares = encrypt_shares(secret, all_trustee_keys(bulletin.trustee_keys(), p), p.ceremony())
-    bulletin.post_shares(secret.index, shares)
+    bulletin.post_shares(SharesMessage.sign(secret, shares, p.ceremony()))
     return shares
 
 
@@ -138,20 +141,23 @@ def trustee_finish(bulletin: Bulletin[object], secret_file: Path, share_file: Pa
         raise ProtocolError(
             f"{len(published)} of {p.trustees} trustees have sent shares; wait for all"
         )
+    # Shares not signed by their sender's key are not the sender's: nothing to complain of.
+    for message in published.values():
+        message.verify(keys, p.ceremony())
     mine = [
         s
-        for sender, items in sorted(published.items())
+        for sender, message in sorted(published.items())
         if sender != secret.index
-        for s in items
+        for s in message.shares
         if s.recipient == secret.index
     ]
     share, complaints = receive_shares(secret, keys, mine, p.ceremony())
     if share is None:
-        bulletin.post_verdict(secret.index, complaints)
+        bulletin.post_verdict(Verdict.sign(secret, complaints, p.ceremony()))
         accused = ", ".join(str(c.accused) for c in complaints)
         raise ProtocolError(f"shares from trustee(s) {accused} are bad; complaints published")
     write_private(share_file, {"election": p.manifest.election_id, **share.to_json()})
-    bulletin.post_verdict(secret.index, ())
+    bulletin.post_verdict(Verdict.sign(secret, (), p.ceremony()))
     return share
 
 
@@ -162,6 +168,7 @@ def decrypt_checked(
     is caught here rather than by every verifier afterwards."""
     dec = decrypt_tally(ctx, tally, share)
     try:
+        verify_decryption_signature(ctx, tally, dec)
         verify_trustee_decryption(ctx, tally, dec)
     except OpenBallotError:
         raise ProtocolError(

@@ -84,20 +84,24 @@ class SharesEntry(Leaf):
 
     sender: int
     shares: Any
+    signature: Any
 
     def files(self, layout: RecordLayout) -> tuple[RecordFile, ...]:
-        return (RecordFile(layout.shares(self.sender), {"shares": self.shares}),)
+        value = {"shares": self.shares, "signature": self.signature}
+        return (RecordFile(layout.shares(self.sender), value),)
 
 
 @dataclass(frozen=True, slots=True)
 class CeremonyOkEntry(Leaf):
-    """Trustee `trustee` found every share it received good; only the board has this."""
+    """Trustee `trustee` found every share it received good, signed by it (its verdict with
+    no complaint, protocol.md 10.7); only the board has this."""
 
     TAG: ClassVar[str] = "ceremony-ok"
     PLACE: ClassVar[Place] = Place.BOARD
     NUMBERS: ClassVar[tuple[str, ...]] = ("trustee",)
 
     trustee: int
+    signature: Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,9 +114,11 @@ class ComplaintsEntry(Leaf):
 
     accuser: int
     complaints: Any
+    signature: Any
 
     def files(self, layout: RecordLayout) -> tuple[RecordFile, ...]:
-        return (RecordFile(layout.complaints(self.accuser), {"complaints": self.complaints}),)
+        value = {"complaints": self.complaints, "signature": self.signature}
+        return (RecordFile(layout.complaints(self.accuser), value),)
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,10 @@ class Check(StrEnum):
     CEREMONY_TRUSTEES = "ceremony.trustees", "the trustee set does not fit the threshold"
     CEREMONY_TRUSTEE_PROOF = "ceremony.trustee-proof", "a trustee's key or coefficient proof fails"
     CEREMONY_SHARES = "ceremony.shares", "a share file is unreadable or its recipients are wrong"
+    CEREMONY_SIGNATURE = (
+        "ceremony.signature",
+        "a trustee's shares or verdict are not signed by its signing key",
+    )
     CEREMONY_COMPLAINT = "ceremony.complaint", "a complaint exists, or cannot be read or checked"
     ELECTION_SUMMARY = (
         "election.summary",
@@ -68,6 +72,10 @@ class Check(StrEnum):
     DECRYPTION_DECODE = (
         "decryption.decode",
         "a trustee's decryption file cannot be read or is misnamed",
+    )
+    DECRYPTION_SIGNATURE = (
+        "decryption.signature",
+        "a trustee's decryption is not signed by its signing key",
     )
     DECRYPTION_PROOF = "decryption.proof", "a trustee's decryption does not verify"
     RESULT_MISSING = "result.missing", "there is a tally but no result.json"

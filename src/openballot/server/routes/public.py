@@ -42,7 +42,7 @@ def election(s: Election, board: CurrentBoard) -> dict[str, Any]:
 def ceremony(s: Election) -> dict[str, Any]:
     return {
         "keys": [s.keys[i].to_json() for i in sorted(s.keys)],
-        "shares": {str(i): [x.to_json() for x in s.shares[i]] for i in sorted(s.shares)},
+        "shares": {str(i): s.shares[i].to_json() for i in sorted(s.shares)},
         "complaints": [c.to_json() for c in s.complaints],
     }
 
