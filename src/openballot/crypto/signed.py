@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, ClassVar, Final, Generic, Self, TypeVar
 
 from openballot.crypto.complaint import Complaint
 from openballot.crypto.encoding import Encodable
@@ -21,7 +21,7 @@ from openballot.crypto.proofs import SchnorrProof
 from openballot.crypto.share_encryption import EncryptedShare
 from openballot.crypto.trustee import TrusteePublicKey, TrusteeSecret, key_of, keys_by_index
 from openballot.errors import ProofError
-from openballot.jsonfields import construct, exact_obj, get_list
+from openballot.jsonfields import construct, exact_obj, get_list, obj
 
 __all__ = ["TAG_SHARES", "TAG_VERDICT", "SharesMessage", "Verdict", "verify_signature"]
 
@@ -45,119 +45,130 @@ def verify_signature(
         raise ProofError(f"{what}: the signature of trustee {signer} does not verify") from None
 
 
-@dataclass(frozen=True, slots=True)
-class SharesMessage:
-    """Trustee `sender`'s encrypted shares, in the order it sent them, and its signature."""
+T = TypeVar("T", EncryptedShare, Complaint)
 
-    sender: int
-    shares: tuple[EncryptedShare, ...]
+
+@dataclass(frozen=True, slots=True)
+class _SignedList(Generic[T]):
+    """A list of protocol objects that trustee `signer` publishes as one signed message:
+    JSON `{FIELD: [...], "signature": {...}}`, signed over (C, signer, [VALUES(item) …])."""
+
+    TAG: ClassVar[str]
+    FIELD: ClassVar[str]
+    WHAT: ClassVar[str]
+    ITEM: ClassVar[type]
+
+    signer: int
+    items: tuple[T, ...]
     signature: SchnorrProof
 
-    def __post_init__(self) -> None:
-        check_index(self.sender, "sender")
-        if not isinstance(self.shares, tuple):
-            raise TypeError("shares must be a tuple")
-        for k, s in enumerate(self.shares):
-            check_type(s, EncryptedShare, f"shares[{k}]")
-        check_type(self.signature, SchnorrProof, "signature")
+    @staticmethod
+    def item_values(item: Any) -> list[Encodable]:
+        """Every value of one item, in its JSON order: what the signature covers."""
+        raise NotImplementedError
 
     @staticmethod
-    def statement(context: Encodable, sender: int, shares: Sequence[EncryptedShare]) -> Encodable:
-        """(C, i, [[sender, recipient, E, ct] for each share]): every field of the file."""
-        return (
-            context,
-            sender,
-            [[s.sender, s.recipient, s.ephemeral, s.ciphertext] for s in shares],
-        )
+    def decode_item(value: Any) -> Any:
+        raise NotImplementedError
+
+    def __post_init__(self) -> None:
+        check_index(self.signer, "signer")
+        if not isinstance(self.items, tuple):
+            raise TypeError(f"{self.FIELD} must be a tuple")
+        for k, item in enumerate(self.items):
+            check_type(item, self.ITEM, f"{self.FIELD}[{k}]")
+        check_type(self.signature, SchnorrProof, "signature")
 
     @classmethod
-    def sign(
-        cls, secret: TrusteeSecret, shares: Sequence[EncryptedShare], context: Encodable
-    ) -> SharesMessage:
-        statement = cls.statement(context, secret.index, shares)
-        signature = SchnorrProof.prove(TAG_SHARES, statement, secret.signing_secret)
-        return cls(secret.index, tuple(shares), signature)
+    def statement(cls, context: Encodable, signer: int, items: Sequence[T]) -> Encodable:
+        return (context, signer, [cls.item_values(item) for item in items])
+
+    @classmethod
+    def sign(cls, secret: TrusteeSecret, items: Sequence[T], context: Encodable) -> Self:
+        statement = cls.statement(context, secret.index, items)
+        return cls(
+            secret.index,
+            tuple(items),
+            SchnorrProof.prove(cls.TAG, statement, secret.signing_secret),
+        )
 
     def verify(self, public_keys: Sequence[TrusteePublicKey], context: Encodable) -> None:
         verify_signature(
             self.signature,
-            TAG_SHARES,
-            self.statement(context, self.sender, self.shares),
+            self.TAG,
+            self.statement(context, self.signer, self.items),
             public_keys,
-            self.sender,
-            f"shares of trustee {self.sender}",
+            self.signer,
+            f"{self.WHAT} of trustee {self.signer}",
         )
 
     def to_json(self) -> dict[str, Any]:
-        """The record file's value (ceremony/shares-N.json); the sender is in its name."""
-        return {"shares": [s.to_json() for s in self.shares], "signature": self.signature.to_json()}
-
-    @classmethod
-    def from_json(cls, obj: object, sender: int) -> SharesMessage:
-        what = f"shares of trustee {sender}"
-        d = exact_obj(obj, ("shares", "signature"), what)
-        shares = tuple(EncryptedShare.from_json(s) for s in get_list(d, "shares", what))
-        signature = SchnorrProof.from_json(d["signature"], f"{what}: signature")
-        return construct(what, lambda: cls(sender, shares, signature))
-
-
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    """Trustee `trustee`'s verdict on the shares it received: no complaint means all good."""
-
-    trustee: int
-    complaints: tuple[Complaint, ...]
-    signature: SchnorrProof
-
-    def __post_init__(self) -> None:
-        check_index(self.trustee, "trustee")
-        if not isinstance(self.complaints, tuple):
-            raise TypeError("complaints must be a tuple")
-        for k, c in enumerate(self.complaints):
-            check_type(c, Complaint, f"complaints[{k}]")
-        check_type(self.signature, SchnorrProof, "signature")
-
-    @staticmethod
-    def statement(context: Encodable, trustee: int, complaints: Sequence[Complaint]) -> Encodable:
-        """(C, j, [[accuser, accused, Z, c, v] for each complaint]); [] says all good."""
-        return (
-            context,
-            trustee,
-            [
-                [c.accuser, c.accused, c.shared_secret, c.proof.challenge, c.proof.response]
-                for c in complaints
-            ],
-        )
-
-    @classmethod
-    def sign(
-        cls, secret: TrusteeSecret, complaints: Sequence[Complaint], context: Encodable
-    ) -> Verdict:
-        statement = cls.statement(context, secret.index, complaints)
-        signature = SchnorrProof.prove(TAG_VERDICT, statement, secret.signing_secret)
-        return cls(secret.index, tuple(complaints), signature)
-
-    def verify(self, public_keys: Sequence[TrusteePublicKey], context: Encodable) -> None:
-        verify_signature(
-            self.signature,
-            TAG_VERDICT,
-            self.statement(context, self.trustee, self.complaints),
-            public_keys,
-            self.trustee,
-            f"verdict of trustee {self.trustee}",
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        """The record file's value (ceremony/complaints-N.json); the trustee is in its name."""
+        """The record file's value; the signer is in the file's name."""
         return {
-            "complaints": [c.to_json() for c in self.complaints],
+            self.FIELD: [item.to_json() for item in self.items],
             "signature": self.signature.to_json(),
         }
 
     @classmethod
-    def from_json(cls, obj: object, trustee: int) -> Verdict:
-        what = f"verdict of trustee {trustee}"
-        d = exact_obj(obj, ("complaints", "signature"), what)
-        complaints = tuple(Complaint.from_json(c) for c in get_list(d, "complaints", what))
+    def from_json(cls, value: object, signer: int) -> Self:
+        what = f"{cls.WHAT} of trustee {signer}"
+        d = exact_obj(value, (cls.FIELD, "signature"), what)
+        items = tuple(cls.decode_item(item) for item in get_list(obj(d, what), cls.FIELD, what))
         signature = SchnorrProof.from_json(d["signature"], f"{what}: signature")
-        return construct(what, lambda: cls(trustee, complaints, signature))
+        return construct(what, lambda: cls(signer, items, signature))
+
+
+class SharesMessage(_SignedList[EncryptedShare]):
+    """Trustee `sender`'s encrypted shares, in the order it sent them, and its signature
+    (tag `ceremony/shares`, each share as [sender, recipient, E, ct])."""
+
+    __slots__ = ()
+    TAG = TAG_SHARES
+    FIELD = "shares"
+    WHAT = "shares"
+    ITEM = EncryptedShare
+
+    @staticmethod
+    def item_values(item: EncryptedShare) -> list[Encodable]:
+        return [item.sender, item.recipient, item.ephemeral, item.ciphertext]
+
+    @staticmethod
+    def decode_item(value: Any) -> EncryptedShare:
+        return EncryptedShare.from_json(value)
+
+    @property
+    def sender(self) -> int:
+        return self.signer
+
+    @property
+    def shares(self) -> tuple[EncryptedShare, ...]:
+        return self.items
+
+
+class Verdict(_SignedList[Complaint]):
+    """Trustee `trustee`'s verdict on the shares it received, and its signature (tag
+    `ceremony/verdict`, each complaint as [accuser, accused, Z, c, v]); no complaint means
+    all good."""
+
+    __slots__ = ()
+    TAG = TAG_VERDICT
+    FIELD = "complaints"
+    WHAT = "verdict"
+    ITEM = Complaint
+
+    @staticmethod
+    def item_values(item: Complaint) -> list[Encodable]:
+        proof = item.proof
+        return [item.accuser, item.accused, item.shared_secret, proof.challenge, proof.response]
+
+    @staticmethod
+    def decode_item(value: Any) -> Complaint:
+        return Complaint.from_json(value)
+
+    @property
+    def trustee(self) -> int:
+        return self.signer
+
+    @property
+    def complaints(self) -> tuple[Complaint, ...]:
+        return self.items
