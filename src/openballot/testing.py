@@ -34,6 +34,7 @@ from typing import Any
 from openballot.crypto.complaint import Complaint
 from openballot.crypto.encoding import Encodable
 from openballot.crypto.group import Scalar
+from openballot.crypto.key_commitment import KeyCommitment
 from openballot.crypto.keyceremony import (
     TrusteeShare,
     encrypt_shares,
@@ -107,6 +108,10 @@ class KeyCeremony:
     def share(self, sender: int, recipient: int) -> EncryptedShare:
         (found,) = [s for s in self.sent[sender] if s.recipient == recipient]
         return found
+
+    def commitment(self, trustee: int) -> KeyCommitment:
+        """Trustee `trustee`'s commitment to its public key, published before the key."""
+        return KeyCommitment.of(self.public_keys[trustee - 1], self.context)
 
     def shares_message(self, sender: int) -> SharesMessage:
         """Trustee `sender`'s shares as it publishes them: signed."""

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from openballot.cli.board_client import BoardClient
 from openballot.cli.demo import demo_manifest_path
 from openballot.cli.main import app as cli
+from openballot.crypto.key_commitment import KeyCommitment
 from openballot.crypto.keyceremony import (
     TrusteeShare,
     encrypt_shares,
@@ -51,11 +52,14 @@ def set_up_election(
     assert r.status_code == 201, r.text
     eid, tokens = r.json()["election"], r.json()["tokens"]
     context = ceremony_context(manifest, 3, 2)
-    secrets = {}
+    secrets, publics = {}, {}
+    for i in (1, 2, 3):  # every trustee commits to its key before any key is revealed
+        secrets[i], publics[i] = generate_trustee(i, f"trustee {i}", 2, context)
+        assert c.post(f"/api/elections/{eid}/trustees/{i}/commitment",
+                      json=KeyCommitment.of(publics[i], context).to_json(),
+                      headers=bearer(tokens[f"trustee-{i}"])).status_code == 201
     for i in (1, 2, 3):
-        secret, public = generate_trustee(i, f"trustee {i}", 2, context)
-        secrets[i] = secret
-        assert c.post(f"/api/elections/{eid}/trustees/{i}/key", json=public.to_json(),
+        assert c.post(f"/api/elections/{eid}/trustees/{i}/key", json=publics[i].to_json(),
                       headers=bearer(tokens[f"trustee-{i}"])).status_code == 201
     keys = [TrusteePublicKey.from_json(k)
             for k in c.get(f"/api/elections/{eid}/ceremony").json()["keys"]]

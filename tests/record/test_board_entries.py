@@ -24,6 +24,7 @@ from openballot.record.board_entries import (
     CredentialsEntry,
     DecryptionEntry,
     ElectionEntry,
+    KeyCommitmentEntry,
     ManifestEntry,
     ResultEntry,
     SharesEntry,
@@ -44,6 +45,7 @@ KEY = {"index": 2, "name": "الأمم المتحدة", "commitments": ["ab" * 3
 SHARES = [{"sender": 2, "recipient": 1, "ciphertext": "cd" * 40}]
 COMPLAINTS = [{"accuser": 3, "accused": 1, "proof": {"c": "01" * 32}}]
 DECRYPTION = {"trustee": 3, "shares": [{"share": "ef" * 32}]}
+COMMITMENT = {"index": 2, "commitment": "ab" * 64}
 SIGNATURE = {"challenge": "01" * 32, "response": "02" * 32}
 TALLY = {"log_size": 4, "counted": {"north": 3}}
 RESULT = {"decrypted_by": [1, 3], "counts": [{"count": 2}]}
@@ -66,6 +68,10 @@ def examples(election: Any, ballots: Any) -> list[tuple[BoardEntry, bytes]]:
         (
             ManifestEntry(manifest, 3, 2),
             old_leaf({"type": "manifest", "manifest": manifest, "trustees": 3, "threshold": 2}),
+        ),
+        (
+            KeyCommitmentEntry(COMMITMENT),
+            old_leaf({"type": "trustee-key-commitment", "commitment": COMMITMENT}),
         ),
         (TrusteeKeyEntry(KEY), old_leaf({"type": "trustee-key", "key": KEY})),
         (
@@ -133,6 +139,7 @@ def test_ballot_lines_are_ballot_leaves(ballots: Any) -> None:
 def test_where_each_kind_goes() -> None:
     assert FIXED_TAGS == (
         "manifest",
+        "trustee-key-commitment",
         "trustee-key",
         "shares",
         "ceremony-ok",
@@ -181,7 +188,13 @@ def test_record_md_says_which_files_each_kind_fills(election: Any, ballots: Any)
     for tags_cell, files_cell in _table("record.md", "| leaf `type` | written to |"):
         for tag in _ticked(tags_cell):
             documented[tag] = {f for f in _ticked(files_cell) if f.endswith((".json", ".jsonl"))}
-    numbers = {TrusteeKeyEntry: 2, SharesEntry: 2, ComplaintsEntry: 3, DecryptionEntry: 3}
+    numbers = {
+        KeyCommitmentEntry: 2,
+        TrusteeKeyEntry: 2,
+        SharesEntry: 2,
+        ComplaintsEntry: 3,
+        DecryptionEntry: 3,
+    }
     for leaf, _ in examples(election, ballots):
         names = {layout.name(f.path) for f in leaf.files(layout)}
         if leaf.PLACE is Place.BALLOT:

@@ -30,6 +30,8 @@ def test_unsigned_shares_and_verdicts_are_refused(
     keys = ceremony.election.keys
     assert e.create().status_code == 201
     for i in (1, 2, 3):
+        assert e.post_commitment(i).status_code == 201
+    for i in (1, 2, 3):
         assert e.post_key(i).status_code == 201
 
     def post(i: int, what: str, body: Any) -> Any:

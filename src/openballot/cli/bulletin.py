@@ -15,6 +15,7 @@ from typing import Protocol, TypeVar
 
 from openballot.crypto.encoding import Encodable
 from openballot.crypto.group import Element
+from openballot.crypto.key_commitment import KeyCommitment
 from openballot.crypto.signed import SharesMessage, Verdict
 from openballot.crypto.trustee import TrusteePublicKey
 from openballot.election.ballot import BallotOpening, EncryptedBallot
@@ -49,6 +50,10 @@ class Bulletin(Protocol[A]):
 
     def parameters(self) -> Parameters: ...
 
+    def commitments(self) -> Mapping[int, KeyCommitment]:
+        """The key commitments published so far, by trustee."""
+        ...
+
     def has_trustee_key(self, index: int) -> bool: ...
 
     def trustee_keys(self) -> tuple[TrusteePublicKey, ...]:
@@ -76,6 +81,8 @@ class Bulletin(Protocol[A]):
     def post_election(self, manifest: Manifest, trustees: int, threshold: int) -> Mapping[str, str]:
         """Start the election; returns the roles' bearer tokens, if the bulletin has any."""
         ...
+
+    def post_key_commitment(self, commitment: KeyCommitment) -> None: ...
 
     def post_trustee_key(self, key: TrusteePublicKey) -> None: ...
 

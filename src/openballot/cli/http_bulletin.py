@@ -16,6 +16,7 @@ import httpx
 from openballot.cli.board_client import PAGE, BoardClient
 from openballot.cli.bulletin import Parameters, all_trustee_keys
 from openballot.crypto.group import Element
+from openballot.crypto.key_commitment import KeyCommitment
 from openballot.crypto.signed import SharesMessage, Verdict
 from openballot.crypto.trustee import TrusteePublicKey
 from openballot.election.ballot import BallotOpening, EncryptedBallot
@@ -88,6 +89,11 @@ class HttpBulletin(BoardClient):
     def trustee_keys(self) -> tuple[TrusteePublicKey, ...]:
         return _keys(self.info())
 
+    def commitments(self) -> Mapping[int, KeyCommitment]:
+        published = obj(self.get(self.election_path("/ceremony")), "ceremony")
+        items = (KeyCommitment.from_json(c) for c in get_list(published, "commitments", "ceremony"))
+        return {c.index: c for c in items}
+
     def shares(self) -> Mapping[int, SharesMessage]:
         published = obj(self.get(self.election_path("/ceremony")), "ceremony")
         by_sender = obj(published.get("shares"), "ceremony.shares")
@@ -149,6 +155,9 @@ class HttpBulletin(BoardClient):
             raise ProofError(f"the board created election {answer.get('election')!r}")
         tokens = get_obj(answer, "tokens", "answer")
         return {role: get_str(tokens, role, "answer.tokens") for role in tokens}
+
+    def post_key_commitment(self, commitment: KeyCommitment) -> None:
+        self._post_json(f"/trustees/{commitment.index}/commitment", commitment.to_json())
 
     def post_trustee_key(self, key: TrusteePublicKey) -> None:
         self._post_json(f"/trustees/{key.index}/key", key.to_json())

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from openballot.cli.bulletin import Parameters, all_trustee_keys
 from openballot.crypto.group import Element
+from openballot.crypto.key_commitment import KeyCommitment
 from openballot.crypto.signed import SharesMessage, Verdict
 from openballot.crypto.trustee import TrusteePublicKey
 from openballot.election.ballot import BallotOpening, EncryptedBallot
@@ -51,6 +52,9 @@ class RecordBulletin:
         manifest = decoded(layout.manifest, read_json(layout.manifest), Manifest.from_json)
         n, t = layout.read_parameters()
         return Parameters(manifest, n, t)
+
+    def commitments(self) -> Mapping[int, KeyCommitment]:
+        return self.layout.read_unverified_commitments()
 
     def has_trustee_key(self, index: int) -> bool:
         return self.layout.trustee_key(index).exists()
@@ -98,6 +102,9 @@ class RecordBulletin:
         write_json(layout.manifest, manifest.to_json())
         write_json(layout.parameters, {"trustees": trustees, "threshold": threshold})
         return {}  # a record directory has no access control: no tokens
+
+    def post_key_commitment(self, commitment: KeyCommitment) -> None:
+        write_json(self.layout.key_commitment(commitment.index), commitment.to_json())
 
     def post_trustee_key(self, key: TrusteePublicKey) -> None:
         write_json(self.layout.trustee_key(key.index), key.to_json())

@@ -13,8 +13,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from openballot.cli.bulletin import Bulletin, all_trustee_keys
+from openballot.cli.bulletin import Bulletin, Parameters, all_trustee_keys
 from openballot.cli.private_files import read_private, refuse_existing, write_private
+from openballot.crypto.key_commitment import KeyCommitment
 from openballot.crypto.keyceremony import (
     TrusteeShare,
     encrypt_shares,
@@ -41,7 +42,8 @@ from openballot.election.decryption import (
 )
 from openballot.election.manifest import Manifest
 from openballot.election.tally import Tally
-from openballot.errors import OpenBallotError, ProtocolError
+from openballot.errors import DecodeError, OpenBallotError, ProtocolError
+from openballot.jsonfields import obj
 from openballot.record.files import read_json
 from openballot.record.layout import decoded
 from openballot.verify.findings import Finding
@@ -50,6 +52,7 @@ __all__ = [
     "read_manifest",
     "new_election",
     "trustee_keygen",
+    "trustee_reveal",
     "trustee_exchange",
     "trustee_finish",
     "generate_credentials",
@@ -102,22 +105,67 @@ def publish_result(bulletin: Bulletin[object]) -> Result:
 
 def trustee_keygen(
     bulletin: Bulletin[object], index: int, name: str, secret_file: Path
-) -> TrusteePublicKey:
-    """Step 1: keep a secret file, publish the public key with its proofs."""
+) -> KeyCommitment:
+    """Step 1: make the keys, keep them (the public key too, to reveal it unchanged) in a
+    secret file, and publish only a commitment to the public key (protocol.md 10.8)."""
     p = bulletin.parameters()
     if not 1 <= index <= p.trustees:
         raise ProtocolError(f"trustee index {index} is not in 1..{p.trustees}")
-    if bulletin.has_trustee_key(index):
+    if index in bulletin.commitments():
         raise ProtocolError(f"trustee {index} already has a key")
     refuse_existing(secret_file, "secret file")
     secret, public = generate_trustee(index, name, p.threshold, p.ceremony())
-    write_private(secret_file, {"election": p.manifest.election_id, **secret.to_json()})
+    commitment = KeyCommitment.of(public, p.ceremony())
+    write_private(
+        secret_file,
+        {"election": p.manifest.election_id, **secret.to_json(), "public_key": public.to_json()},
+    )
+    bulletin.post_key_commitment(commitment)
+    return commitment
+
+
+def _keys_file(secret_file: Path, election: str) -> tuple[TrusteeSecret, TrusteePublicKey]:
+    """The secret file `trustee keygen` wrote: the secrets and the public key committed to."""
+
+    def decode(value: Any) -> tuple[TrusteeSecret, TrusteePublicKey]:
+        o = dict(obj(value, "secret file"))
+        public = o.pop("public_key", None)
+        if public is None:
+            raise DecodeError("secret file: public_key: missing")
+        return TrusteeSecret.from_json(o), TrusteePublicKey.from_json(public)
+
+    return read_private(secret_file, election, "secret file", decode)
+
+
+def _secret(secret_file: Path, election: str) -> TrusteeSecret:
+    return _keys_file(secret_file, election)[0]
+
+
+def trustee_reveal(bulletin: Bulletin[object], secret_file: Path) -> TrusteePublicKey:
+    """Step 1b: once all n trustees have committed, publish the public key committed to."""
+    p = bulletin.parameters()
+    secret, public = _keys_file(secret_file, p.manifest.election_id)
+    commitments = bulletin.commitments()
+    if len(commitments) != p.trustees:
+        raise ProtocolError(
+            f"{len(commitments)} of {p.trustees} trustees have committed to a key; wait for all"
+        )
+    if bulletin.has_trustee_key(secret.index):
+        raise ProtocolError(f"trustee {secret.index} has already revealed its key")
+    commitments[secret.index].check(public, p.ceremony())
     bulletin.post_trustee_key(public)
     return public
 
 
-def _secret(secret_file: Path, election: str) -> TrusteeSecret:
-    return read_private(secret_file, election, "secret file", TrusteeSecret.from_json)
+def revealed_keys(bulletin: Bulletin[object], p: Parameters) -> tuple[TrusteePublicKey, ...]:
+    """Every trustee's key, once all are revealed, each checked against its commitment."""
+    keys = all_trustee_keys(bulletin.trustee_keys(), p)
+    commitments = bulletin.commitments()
+    for key in keys:
+        if key.index not in commitments:
+            raise ProtocolError(f"trustee {key.index} revealed a key it never committed to")
+        commitments[key.index].check(key, p.ceremony())
+    return keys
 
 
 def trustee_exchange(bulletin: Bulletin[object], secret_file: Path) -> tuple[EncryptedShare, ...]:
@@ -125,7 +173,7 @@ def trustee_exchange(bulletin: Bulletin[object], secret_file: Path) -> tuple[Enc
     signed."""
     p = bulletin.parameters()
     secret = _secret(secret_file, p.manifest.election_id)
-    shares = encrypt_shares(secret, all_trustee_keys(bulletin.trustee_keys(), p), p.ceremony())
+    shares = encrypt_shares(secret, revealed_keys(bulletin, p), p.ceremony())
     bulletin.post_shares(SharesMessage.sign(secret, shares, p.ceremony()))
     return shares
 
@@ -135,7 +183,7 @@ def trustee_finish(bulletin: Bulletin[object], secret_file: Path, share_file: Pa
     share and say so, or publish complaints (and fail)."""
     p = bulletin.parameters()
     secret = _secret(secret_file, p.manifest.election_id)
-    keys = all_trustee_keys(bulletin.trustee_keys(), p)
+    keys = revealed_keys(bulletin, p)
     published = bulletin.shares()
     if len(published) != p.trustees:
         raise ProtocolError(

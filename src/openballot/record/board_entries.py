@@ -24,6 +24,7 @@ from openballot.record.leaf import Leaf, Place, RecordFile
 
 __all__ = [
     "ManifestEntry",
+    "KeyCommitmentEntry",
     "TrusteeKeyEntry",
     "SharesEntry",
     "CeremonyOkEntry",
@@ -61,8 +62,22 @@ class ManifestEntry(Leaf):
 
 
 @dataclass(frozen=True, slots=True)
+class KeyCommitmentEntry(Leaf):
+    """A trustee's commitment to its public key, before any key is revealed (protocol.md 10.8)."""
+
+    TAG: ClassVar[str] = "trustee-key-commitment"
+    PLACE: ClassVar[Place] = Place.FILES
+    NUMBERS: ClassVar[tuple[str, ...]] = ("commitment.index",)
+
+    commitment: Any
+
+    def files(self, layout: RecordLayout) -> tuple[RecordFile, ...]:
+        return (RecordFile(layout.key_commitment(self.commitment["index"]), self.commitment),)
+
+
+@dataclass(frozen=True, slots=True)
 class TrusteeKeyEntry(Leaf):
-    """A trustee's public key (protocol.md 10.2)."""
+    """A trustee's public key (protocol.md 10.2), revealed after all n commitments."""
 
     TAG: ClassVar[str] = "trustee-key"
     PLACE: ClassVar[Place] = Place.FILES
@@ -190,6 +205,7 @@ class ResultEntry(Leaf):
 #: A leaf of the board log: one of these kinds, in the order of protocol.md 17.1.
 BoardEntry = (
     ManifestEntry
+    | KeyCommitmentEntry
     | TrusteeKeyEntry
     | SharesEntry
     | CeremonyOkEntry

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+from openballot.crypto.key_commitment import KeyCommitment
 from openballot.crypto.signed import SharesMessage, Verdict
 from openballot.crypto.trustee import TrusteePublicKey
 from openballot.errors import DecodeError, RecordError
@@ -55,6 +56,9 @@ class RecordLayout:
     @property
     def parameters(self) -> Path:
         return self.ceremony / "parameters.json"
+
+    def key_commitment(self, index: int) -> Path:
+        return self.ceremony / f"commitment-{index}.json"
 
     def trustee_key(self, index: int) -> Path:
         return self.ceremony / f"trustee-{index}.json"
@@ -166,6 +170,16 @@ class RecordLayout:
                 raise RecordError(f"{p.name}: holds trustee {key.index}")
             keys.append(key)
         return tuple(keys)
+
+    def read_unverified_commitments(self) -> dict[int, KeyCommitment]:
+        """Every commitment-N.json, by trustee; RecordError if one is unreadable or misnamed."""
+        found = {}
+        for p in sorted(self.ceremony.glob("commitment-*.json"), key=_index_of):
+            c = decoded(p, read_json(p), KeyCommitment.from_json)
+            if c.index != _index_of(p):
+                raise RecordError(f"{p.name}: holds trustee {c.index}")
+            found[c.index] = c
+        return found
 
     def read_unverified_shares(self, sender: int) -> SharesMessage:
         p = self.shares(sender)

@@ -21,6 +21,7 @@ from openballot.board.signing import BoardKey
 from openballot.board.store import BoardStorageError, BoardStore, DuplicateEntry, StoredEntry
 from openballot.crypto.complaint import Complaint
 from openballot.crypto.encoding import Encodable
+from openballot.crypto.key_commitment import KeyCommitment
 from openballot.crypto.signed import SharesMessage, Verdict
 from openballot.crypto.trustee import TrusteePublicKey
 from openballot.election.acceptance import AcceptancePolicy, BallotKind, OutOfOrder
@@ -48,6 +49,7 @@ from openballot.record.board_entries import (
     CredentialsEntry,
     DecryptionEntry,
     ElectionEntry,
+    KeyCommitmentEntry,
     ManifestEntry,
     ResultEntry,
     SharesEntry,
@@ -109,6 +111,7 @@ class ElectionService:
     manifest: Manifest
     trustees: int
     threshold: int
+    commitments: dict[int, KeyCommitment] = field(default_factory=dict)
     keys: dict[int, TrusteePublicKey] = field(default_factory=dict)
     shares: dict[int, SharesMessage] = field(default_factory=dict)
     complaints: list[Complaint] = field(default_factory=list)
@@ -154,6 +157,9 @@ class ElectionService:
         """Update the state with a leaf already checked (now or when it was logged). Each
         kind of leaf has its case; mypy checks that none is left out."""
         match leaf:
+            case KeyCommitmentEntry():
+                commitment = KeyCommitment.from_json(leaf.commitment)
+                self.commitments[commitment.index] = commitment
             case TrusteeKeyEntry():
                 key = TrusteePublicKey.from_json(leaf.key)
                 self.keys[key.index] = key
@@ -221,16 +227,40 @@ class ElectionService:
         if self.ctx is not None:
             raise Conflict("the key ceremony is over: the election is open")
 
-    def post_trustee_key(self, index: int, value: Any) -> Appended:
+    def _trustee(self, index: int) -> None:
+        if not 1 <= index <= self.trustees:
+            raise NotFound(f"trustee {index}: this election has trustees 1..{self.trustees}")
+
+    def post_key_commitment(self, index: int, value: Any) -> Appended:
+        """Step 0: a trustee commits to its key before any key is revealed (protocol.md 10.8)."""
         with self.log.lock:
             self._in_setup()
-            if not 1 <= index <= self.trustees:
-                raise NotFound(f"trustee {index}: this election has trustees 1..{self.trustees}")
+            self._trustee(index)
+            commitment = KeyCommitment.from_json(value)
+            if commitment.index != index:
+                raise ProtocolError(
+                    f"the commitment is trustee {commitment.index}'s, posted as trustee {index}"
+                )
+            if index in self.commitments:
+                raise Conflict(f"trustee {index} has already committed to a key")
+            return self._append(KeyCommitmentEntry(commitment.to_json()))
+
+    def post_trustee_key(self, index: int, value: Any) -> Appended:
+        """Step 1: the key is revealed once all n trustees have committed, and must match."""
+        with self.log.lock:
+            self._in_setup()
+            self._trustee(index)
             key = TrusteePublicKey.from_json(value)
             if key.index != index:
                 raise ProtocolError(f"the key is trustee {key.index}'s, posted as trustee {index}")
             if index in self.keys:
                 raise Conflict(f"trustee {index} has already published a key")
+            if len(self.commitments) != self.trustees:
+                raise Conflict(
+                    f"{len(self.commitments)} of {self.trustees} trustees have committed to a "
+                    "key; keys are revealed after all of them"
+                )
+            self.commitments[index].check(key, self.ceremony())
             key.verify(self.ceremony(), self.threshold)
             return self._append(TrusteeKeyEntry(key.to_json()))
 

@@ -30,6 +30,14 @@ class Check(StrEnum):
     )
     CEREMONY_TRUSTEES = "ceremony.trustees", "the trustee set does not fit the threshold"
     CEREMONY_TRUSTEE_PROOF = "ceremony.trustee-proof", "a trustee's key or coefficient proof fails"
+    CEREMONY_COMMITMENT = (
+        "ceremony.commitment",
+        "a trustee key does not match its commitment, or one of them is missing",
+    )
+    CEREMONY_COMMITMENT_ORDER = (
+        "ceremony.commitment-order",
+        "on the board, a key was revealed before all n commitments",
+    )
     CEREMONY_SHARES = "ceremony.shares", "a share file is unreadable or its recipients are wrong"
     CEREMONY_SIGNATURE = (
         "ceremony.signature",

@@ -100,6 +100,10 @@ def _check_ceremony(
             t.verify(context, threshold)
         except OpenBallotError as exc:
             fail(Check.CEREMONY_TRUSTEE_PROOF, f"trustee {t.index}", str(exc))
+    _check_commitments(layout, trustees, context, fail)
+    board_verdicts, order = _board_ceremony(layout, n)
+    if order is not None:
+        fail(Check.CEREMONY_COMMITMENT_ORDER, "board.jsonl", order)
     shares_by_sender = {}
     for t in trustees:
         try:
@@ -120,7 +124,7 @@ def _check_ceremony(
         _check_signed(message, trustees, context, fail)
         shares_by_sender[t.index] = {s.recipient: s for s in shares}
     try:
-        verdicts = layout.read_unverified_complaints() + _board_verdicts(layout)
+        verdicts = layout.read_unverified_complaints() + board_verdicts
     except (RecordError, DecodeError) as exc:
         fail(Check.CEREMONY_COMPLAINT, "ceremony", str(exc))
         return
@@ -156,27 +160,63 @@ def _check_signed(
         fail(Check.CEREMONY_SIGNATURE, "ceremony", str(exc))
 
 
-def _board_verdicts(layout: RecordLayout) -> tuple[Verdict, ...]:
-    """The signed "all good" verdicts, which only a board's log holds (`ceremony-ok` leaves).
+def _check_commitments(
+    layout: RecordLayout,
+    trustees: Sequence[TrusteePublicKey],
+    context: Encodable,
+    fail: Callable[[Check, str, str], None],
+) -> None:
+    """Every trustee key matches the commitment its trustee published first (10.8)."""
+    try:
+        commitments = layout.read_unverified_commitments()
+    except RecordError as exc:
+        fail(Check.CEREMONY_COMMITMENT, "ceremony", str(exc))
+        return
+    for t in trustees:
+        where = f"trustee {t.index}"
+        if t.index not in commitments:
+            fail(Check.CEREMONY_COMMITMENT, where, "revealed a key it never committed to")
+            continue
+        try:
+            commitments[t.index].check(t, context)
+        except OpenBallotError as exc:
+            fail(Check.CEREMONY_COMMITMENT, where, str(exc))
+    for index in sorted(set(commitments) - {t.index for t in trustees}):
+        fail(Check.CEREMONY_COMMITMENT, f"trustee {index}", "a commitment without a trustee key")
 
-    They all precede the `election` leaf (the log grammar checks that order), so the scan
-    stops there rather than read every ballot.
+
+def _board_ceremony(layout: RecordLayout, n: int) -> tuple[tuple[Verdict, ...], str | None]:
+    """From a board's log: the signed "all good" verdicts (`ceremony-ok` leaves, which only
+    the board has), and what is wrong with the order of the key round, if anything: every
+    `trustee-key` leaf must follow all n `trustee-key-commitment` leaves (10.8).
+
+    The ceremony's leaves all precede the `election` leaf (the log grammar checks that
+    order), so the scan stops there rather than read every ballot.
     """
     if not layout.board_log.exists():
-        return ()
+        return (), None
     found = []
+    committed = 0
+    order = None
     for number, line in iter_lines(layout.board_log):
+        where = f"board.jsonl:{number}"
         if line.startswith(_ELECTION_LEAF):
             break
-        if line.startswith(_CEREMONY_OK_LEAF):
-            leaf = CeremonyOkEntry.decode(obj(loads(line, "leaf"), "leaf"), f"board.jsonl:{number}")
+        if line.startswith(_COMMITMENT_LEAF):
+            committed += 1
+        elif line.startswith(_KEY_LEAF) and committed < n and order is None:
+            order = f"line {number}: a key is revealed after only {committed} of {n} commitments"
+        elif line.startswith(_CEREMONY_OK_LEAF):
+            leaf = CeremonyOkEntry.decode(obj(loads(line, where), where), where)
             verdict = {"complaints": [], "signature": leaf.signature}
             found.append(Verdict.from_json(verdict, leaf.trustee))
-    return tuple(found)
+    return tuple(found), order
 
 
 _ELECTION_LEAF = b'{"type":"election"'
 _CEREMONY_OK_LEAF = b'{"type":"ceremony-ok"'
+_COMMITMENT_LEAF = b'{"type":"trustee-key-commitment"'
+_KEY_LEAF = b'{"type":"trustee-key",'
 
 
 def verify_record(
