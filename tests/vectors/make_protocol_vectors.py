@@ -37,6 +37,7 @@ import openballot.election.ballot as ballot_module
 from openballot.crypto.elgamal import encrypt
 from openballot.crypto.encoding import PROTOCOL_ID, Encodable, digest, encode, hash_to_scalar
 from openballot.crypto.group import Element, G, L, Scalar, g_pow
+from openballot.crypto.key_commitment import KeyCommitment
 from openballot.crypto.keyceremony import generate_trustee
 from openballot.crypto.trustee import TrusteePublicKey
 from openballot.election.ballot import (
@@ -505,6 +506,13 @@ def build() -> dict[str, Any]:
             "manifest": manifest.to_json(),
             "threshold": ctx.threshold,
             "trustees": [t.to_json() for t in ctx.trustees],
+            # protocol.md 10.8: what each trustee published before revealing its key.
+            "key_commitments": [
+                KeyCommitment.of(
+                    t, ceremony_context(manifest, len(ctx.trustees), ctx.threshold)
+                ).to_json()
+                for t in ctx.trustees
+            ],
             "ceremony_context": typed(ceremony_context(manifest, len(ctx.trustees), ctx.threshold)),
             "credentials": ctx.credentials.to_json(),
             "credentials_digest": ctx.credentials.digest(ctx.manifest_digest).hex(),
