@@ -82,6 +82,20 @@ def _mutated(value: Any, rng: random.Random) -> tuple[Any, Path_]:
     return value, path
 
 
+def _mutate(target: Path, line: int | None, rng: random.Random) -> Path_:
+    """Change one value of a JSON file, or of line `line` of a JSON-lines file (written
+    compact, as the board writes its lines); returns the value's path."""
+    if line is None:
+        value, path = _mutated(json.loads(target.read_text(encoding="utf-8")), rng)
+        target.write_text(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+        return path
+    lines = target.read_bytes().splitlines()
+    value, path = _mutated(json.loads(lines[line]), rng)
+    lines[line] = json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+    target.write_bytes(b"".join(x + b"\n" for x in lines))
+    return path
+
+
 def _leaves(root: Path) -> list[tuple[str, int | None]]:
     files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.json"))
     lines = (root / "ballots.jsonl").read_bytes().splitlines()
@@ -104,15 +118,41 @@ def test_every_leaf_of_a_small_record_is_bound(small_record: Path, tmp_path: Pat
     for number, (name, line) in enumerate(leaves * ROUNDS):
         copy = tmp_path / f"r{number}"
         shutil.copytree(small_record, copy)
-        target = copy / name
-        if line is None:
-            value, path = _mutated(json.loads(target.read_text(encoding="utf-8")), rng)
-            target.write_text(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
-        else:
-            lines = target.read_bytes().splitlines()
-            value, path = _mutated(json.loads(lines[line]), rng)
-            lines[line] = json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
-            target.write_bytes(b"".join(x + b"\n" for x in lines))
+        path = _mutate(copy / name, line, rng)
+        if not _noticed(copy):
+            unnoticed.append(f"{name}{'' if line is None else f':{line + 1}'} at {path}")
+        shutil.rmtree(copy)
+    assert not unnoticed, unnoticed
+
+
+def test_every_leaf_of_a_small_board_record_is_bound(
+    make_election: Any, sqlite_url: str, tmp_path: Path
+) -> None:
+    """The same for a record exported from a board: its files, its ballot lines and every
+    line of board.jsonl and tree-heads.jsonl."""
+    from openballot.record.from_board import write_record
+
+    e = make_election(sqlite_url)
+    for voter in range(2):
+        assert e.cast(e.ceremony.ballot(voter)[0]).status_code == 201
+    e.finish()
+    store = e.board.store
+    leaves = [entry.data for entry in store.entries(e.election_id)]
+    heads = list(store.tree_heads(e.election_id))
+    record = tmp_path / "board-record"
+    write_record(record, e.election_id, e.board.key.public, leaves, heads)
+    assert verify_record(record, workers=1).ok
+    rng = random.Random(7)
+    targets = _leaves(record) + [
+        (name, n)
+        for name in ("board.jsonl", "tree-heads.jsonl")
+        for n in range(len((record / name).read_bytes().splitlines()))
+    ]
+    unnoticed = []
+    for number, (name, line) in enumerate(targets):
+        copy = tmp_path / f"b{number}"
+        shutil.copytree(record, copy)
+        path = _mutate(copy / name, line, rng)
         if not _noticed(copy):
             unnoticed.append(f"{name}{'' if line is None else f':{line + 1}'} at {path}")
         shutil.rmtree(copy)
