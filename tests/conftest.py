@@ -266,6 +266,13 @@ class ElectionOnBoard:
             self.tokens = r.json()["tokens"]
         return r
 
+    def post_commitment(self, i: int) -> httpx.Response:
+        return self.client.post(
+            self.path(f"/trustees/{i}/commitment"),
+            json=self.ceremony.election.keys.commitment(i).to_json(),
+            headers=self.trustee(i),
+        )
+
     def post_key(self, i: int) -> httpx.Response:
         return self.client.post(
             self.path(f"/trustees/{i}/key"),
@@ -274,14 +281,15 @@ class ElectionOnBoard:
         )
 
     def post_shares(self, i: int) -> httpx.Response:
-        body = {"shares": [s.to_json() for s in self.ceremony.encrypted_shares[i]]}
+        body = self.ceremony.election.keys.shares_message(i).to_json()
         return self.client.post(
             self.path(f"/trustees/{i}/shares"), json=body, headers=self.trustee(i)
         )
 
     def post_verdict(self, i: int) -> httpx.Response:
+        body = self.ceremony.election.keys.verdict(i).to_json()
         return self.client.post(
-            self.path(f"/trustees/{i}/verdict"), json={"complaints": []}, headers=self.trustee(i)
+            self.path(f"/trustees/{i}/verdict"), json=body, headers=self.trustee(i)
         )
 
     def post_credentials(self) -> httpx.Response:
@@ -297,6 +305,7 @@ class ElectionOnBoard:
     def setup(self, open_: bool = True) -> ElectionOnBoard:
         """Create, run the key ceremony, publish the credentials and (by default) open."""
         steps: list[Callable[[], httpx.Response]] = [self.create]
+        steps += [lambda i=i: self.post_commitment(i) for i in (1, 2, 3)]
         steps += [lambda i=i: self.post_key(i) for i in (1, 2, 3)]
         steps += [lambda i=i: self.post_shares(i) for i in (1, 2, 3)]
         steps += [lambda i=i: self.post_verdict(i) for i in (1, 2, 3)]

@@ -31,8 +31,10 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from openballot.crypto.complaint import Complaint
 from openballot.crypto.encoding import Encodable
 from openballot.crypto.group import Scalar
+from openballot.crypto.key_commitment import KeyCommitment
 from openballot.crypto.keyceremony import (
     TrusteeShare,
     encrypt_shares,
@@ -40,6 +42,7 @@ from openballot.crypto.keyceremony import (
     receive_shares,
 )
 from openballot.crypto.share_encryption import EncryptedShare
+from openballot.crypto.signed import SharesMessage, Verdict
 from openballot.crypto.trustee import TrusteePublicKey, TrusteeSecret
 from openballot.election.ballot import BallotOpening, EncryptedBallot, encrypt_ballot
 from openballot.election.context import ElectionContext, ceremony_context
@@ -105,6 +108,18 @@ class KeyCeremony:
     def share(self, sender: int, recipient: int) -> EncryptedShare:
         (found,) = [s for s in self.sent[sender] if s.recipient == recipient]
         return found
+
+    def commitment(self, trustee: int) -> KeyCommitment:
+        """Trustee `trustee`'s commitment to its public key, published before the key."""
+        return KeyCommitment.of(self.public_keys[trustee - 1], self.context)
+
+    def shares_message(self, sender: int) -> SharesMessage:
+        """Trustee `sender`'s shares as it publishes them: signed."""
+        return SharesMessage.sign(self.secrets[sender - 1], self.sent[sender], self.context)
+
+    def verdict(self, trustee: int, complaints: Sequence[Complaint] = ()) -> Verdict:
+        """Trustee `trustee`'s signed verdict (no complaint: all good)."""
+        return Verdict.sign(self.secrets[trustee - 1], complaints, self.context)
 
 
 def run_key_ceremony(

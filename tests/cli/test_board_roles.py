@@ -120,6 +120,9 @@ def test_whole_election_over_the_board(
         )
         assert private(secret[i])
         assert json.loads(secret[i].read_text())["election"] == eid
+    for i in (1, 2, 3):
+        ok("board", "trustee", "reveal", url, *e, "--token-file", token[f"trustee-{i}"],
+           "--secret", secret[i])  # fmt: skip
 
     # Trustee 1's secret with trustee 2's token: the board's problem detail, on one line.
     fails(

@@ -120,6 +120,10 @@ def run_ceremony(e: Election, keep: Path | None = None) -> None:
                                   "--name", f"Trustee {i}", "--secret", e.secret(i))
         if i == 1 and keep is not None:
             e.stages["one key"] = keep_stage(rec, keep / "one-key")
+    if keep is not None:
+        e.stages["committed"] = keep_stage(rec, keep / "committed")
+    for i in (1, 2, 3):
+        e.log[f"reveal {i}"] = ok("trustee", "reveal", "--record", rec, "--secret", e.secret(i))
     for i in (1, 2, 3):
         e.log[f"exchange {i}"] = ok("trustee", "exchange", "--record", rec, "--secret",
                                     e.secret(i))
@@ -349,7 +353,28 @@ def test_exchange_before_all_keys_are_published(election: Election, tmp_path: Pa
     rec = election.stage("one key", tmp_path)
     before = snapshot(tmp_path)
     result = invoke("trustee", "exchange", "--record", rec, "--secret", election.secret(1))
-    assert_fails_cleanly(result, before, tmp_path, "1 of 3 trustees have published keys")
+    assert_fails_cleanly(result, before, tmp_path, "no trustee public keys")
+
+
+def test_reveal_before_all_commitments(election: Election, tmp_path: Path) -> None:
+    rec = election.stage("one key", tmp_path)
+    before = snapshot(tmp_path)
+    result = invoke("trustee", "reveal", "--record", rec, "--secret", election.secret(1))
+    assert_fails_cleanly(result, before, tmp_path, "1 of 3 trustees have committed to a key")
+
+
+def test_a_reveal_that_does_not_match_its_commitment_is_refused(
+    election: Election, tmp_path: Path
+) -> None:
+    """The rushing trustee: its commitment on the record is not the key it reveals."""
+    rec = election.stage("committed", tmp_path)
+    path = rec / "ceremony" / "commitment-2.json"
+    value = json.loads(path.read_text())
+    value["commitment"] = ("0" if value["commitment"][0] != "0" else "1") + value["commitment"][1:]
+    path.write_text(json.dumps(value))
+    before = snapshot(tmp_path)
+    result = invoke("trustee", "reveal", "--record", rec, "--secret", election.secret(2))
+    assert_fails_cleanly(result, before, tmp_path, "does not match its commitment")
 
 
 @pytest.mark.parametrize("secret", ["other election", "garbage"])

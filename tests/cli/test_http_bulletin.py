@@ -87,5 +87,8 @@ def test_credentials_not_yet_published(make_election: Any, sqlite_url: str, kit:
     bulletin = HttpBulletin(e.client, fresh.election_id)
     assert not bulletin.credentials_published()
     assert not bulletin.has_trustee_key(1)
+    for i in (1, 2, 3):
+        assert fresh.post_commitment(i).status_code == 201
+    assert set(bulletin.commitments()) == {1, 2, 3}
     assert fresh.post_key(1).status_code == 201
     assert bulletin.has_trustee_key(1) and not bulletin.has_trustee_key(2)

@@ -101,10 +101,10 @@ def test_generated_key_matches_secret() -> None:
 
 def test_secret_values_are_not_in_repr() -> None:
     secret, _ = generate_trustee(1, "A", 2, CONTEXT)
-    share = TrusteeShare(1, 2, secret.coefficients[1])
+    share = TrusteeShare(1, 2, secret.coefficients[1], secret.signing_secret)
     for text, values in [
-        (repr(secret), [secret.communication_secret, *secret.coefficients]),
-        (repr(share), [share.secret_share]),
+        (repr(secret), [secret.communication_secret, secret.signing_secret, *secret.coefficients]),
+        (repr(share), [share.secret_share, share.signing_secret]),
     ]:
         for v in values:
             assert v.hex()[:16] not in text
@@ -118,10 +118,10 @@ def test_generate_trustee_rejects_bad_parameters(index: int, threshold: int) -> 
 
 def test_share_for_evaluates_the_polynomial() -> None:
     a = (Scalar(5), Scalar(7), Scalar(11))
-    secret = TrusteeSecret(1, 3, Scalar(3), a)
+    secret = TrusteeSecret(1, 3, Scalar(3), Scalar(4), a)
     # 5 + 7·4 + 11·16
     assert secret.share_for(4) == Scalar(5 + 28 + 176)
-    big = TrusteeSecret(1, 2, Scalar(3), (Scalar(L - 1), Scalar(L - 1)))
+    big = TrusteeSecret(1, 2, Scalar(3), Scalar(4), (Scalar(L - 1), Scalar(L - 1)))
     assert big.share_for(2) == Scalar.of(-3)
 
 
@@ -647,12 +647,14 @@ def test_trustee_share_from_json_rejects(
 def test_constructors_refuse_identity_and_bad_shapes() -> None:
     proof = SchnorrProof(Scalar(1), Scalar(1))
     with pytest.raises(ValueError, match="communication_key is the identity"):
-        TrusteePublicKey(1, "A", IDENTITY, proof, (G,), (proof,))
+        TrusteePublicKey(1, "A", IDENTITY, proof, G, proof, (G,), (proof,))
+    with pytest.raises(ValueError, match="signing_key is the identity"):
+        TrusteePublicKey(1, "A", G, proof, IDENTITY, proof, (G,), (proof,))
     with pytest.raises(ValueError, match="1 commitments but 2"):
-        TrusteePublicKey(1, "A", G, proof, (G,), (proof, proof))
+        TrusteePublicKey(1, "A", G, proof, G, proof, (G,), (proof, proof))
     with pytest.raises(ValueError, match="ciphertext: expected 48 bytes"):
         EncryptedShare(1, 2, G, bytes(47))
     with pytest.raises(TypeError):
-        TrusteeShare(1, 1, 5)  # type: ignore[arg-type]
+        TrusteeShare(1, 1, 5, Scalar(1))  # type: ignore[arg-type]
     with pytest.raises(TypeError):
         EncryptedShare(1, 2, Element(bytes(32)).data, bytes(48))  # type: ignore[arg-type]

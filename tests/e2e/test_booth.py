@@ -15,13 +15,14 @@ from typer.testing import CliRunner
 from openballot.cli.board_client import BoardClient
 from openballot.cli.demo import demo_manifest_path
 from openballot.cli.main import app as cli
+from openballot.crypto.key_commitment import KeyCommitment
 from openballot.crypto.keyceremony import (
     TrusteeShare,
     encrypt_shares,
     generate_trustee,
     receive_shares,
 )
-from openballot.crypto.share_encryption import EncryptedShare
+from openballot.crypto.signed import SharesMessage, Verdict
 from openballot.crypto.trustee import TrusteePublicKey
 from openballot.election.context import ElectionContext, ceremony_context
 from openballot.election.credentials import CredentialList, new_code, public_credential
@@ -51,28 +52,33 @@ def set_up_election(
     assert r.status_code == 201, r.text
     eid, tokens = r.json()["election"], r.json()["tokens"]
     context = ceremony_context(manifest, 3, 2)
-    secrets = {}
+    secrets, publics = {}, {}
+    for i in (1, 2, 3):  # every trustee commits to its key before any key is revealed
+        secrets[i], publics[i] = generate_trustee(i, f"trustee {i}", 2, context)
+        assert c.post(f"/api/elections/{eid}/trustees/{i}/commitment",
+                      json=KeyCommitment.of(publics[i], context).to_json(),
+                      headers=bearer(tokens[f"trustee-{i}"])).status_code == 201
     for i in (1, 2, 3):
-        secret, public = generate_trustee(i, f"trustee {i}", 2, context)
-        secrets[i] = secret
-        assert c.post(f"/api/elections/{eid}/trustees/{i}/key", json=public.to_json(),
+        assert c.post(f"/api/elections/{eid}/trustees/{i}/key", json=publics[i].to_json(),
                       headers=bearer(tokens[f"trustee-{i}"])).status_code == 201
     keys = [TrusteePublicKey.from_json(k)
             for k in c.get(f"/api/elections/{eid}/ceremony").json()["keys"]]
     for i in (1, 2, 3):
         shares = encrypt_shares(secrets[i], keys, context)
         assert c.post(f"/api/elections/{eid}/trustees/{i}/shares",
-                      json={"shares": [s.to_json() for s in shares]},
+                      json=SharesMessage.sign(secrets[i], shares, context).to_json(),
                       headers=bearer(tokens[f"trustee-{i}"])).status_code == 201
     published = c.get(f"/api/elections/{eid}/ceremony").json()["shares"]
     key_shares = {}
     for i in (1, 2, 3):
-        mine = [EncryptedShare.from_json(s) for lst in published.values() for s in lst
-                if s["recipient"] == i]
+        mine = [s for sender, message in published.items()
+                for s in SharesMessage.from_json(message, int(sender)).shares
+                if s.recipient == i]
         share, complaints = receive_shares(secrets[i], keys, mine, context)
         assert share is not None and not complaints
         key_shares[i] = share
-        assert c.post(f"/api/elections/{eid}/trustees/{i}/verdict", json={"complaints": []},
+        assert c.post(f"/api/elections/{eid}/trustees/{i}/verdict",
+                      json=Verdict.sign(secrets[i], (), context).to_json(),
                       headers=bearer(tokens[f"trustee-{i}"])).status_code == 201
     creds = CredentialList.of({
         d: [public_credential(eid, code) for code, dd in voters.items() if dd == d]

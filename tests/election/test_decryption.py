@@ -191,7 +191,9 @@ def test_shares_of_another_trustee_rejected(s: Setup) -> None:
         verify_trustee_decryption(s.ctx, s.tally, replace(s.decs[1], trustee=2))
     # and relabelled share by share: the proofs are against trustee 2's public share
     relabelled = TrusteeDecryption(
-        2, tuple((slot, replace(sh, trustee=2)) for slot, sh in s.decs[1].shares)
+        2,
+        tuple((slot, replace(sh, trustee=2)) for slot, sh in s.decs[1].shares),
+        s.decs[1].signature,
     )
     with pytest.raises(ProofError, match=r"^trustee 2: decryption share for contest 'president'"):
         verify_trustee_decryption(s.ctx, s.tally, relabelled)
@@ -199,7 +201,9 @@ def test_shares_of_another_trustee_rejected(s: Setup) -> None:
 
 def test_unknown_trustee_rejected(s: Setup) -> None:
     dec = TrusteeDecryption(
-        4, tuple((slot, replace(sh, trustee=4)) for slot, sh in s.decs[1].shares)
+        4,
+        tuple((slot, replace(sh, trustee=4)) for slot, sh in s.decs[1].shares),
+        s.decs[1].signature,
     )
     with pytest.raises(ProtocolError, match=r"^trustee 4: not a trustee of this election"):
         verify_trustee_decryption(s.ctx, s.tally, dec)

@@ -24,6 +24,7 @@ from openballot.record.board_entries import (
     CredentialsEntry,
     DecryptionEntry,
     ElectionEntry,
+    KeyCommitmentEntry,
     ManifestEntry,
     ResultEntry,
     SharesEntry,
@@ -44,6 +45,8 @@ KEY = {"index": 2, "name": "الأمم المتحدة", "commitments": ["ab" * 3
 SHARES = [{"sender": 2, "recipient": 1, "ciphertext": "cd" * 40}]
 COMPLAINTS = [{"accuser": 3, "accused": 1, "proof": {"c": "01" * 32}}]
 DECRYPTION = {"trustee": 3, "shares": [{"share": "ef" * 32}]}
+COMMITMENT = {"index": 2, "commitment": "ab" * 64}
+SIGNATURE = {"challenge": "01" * 32, "response": "02" * 32}
 TALLY = {"log_size": 4, "counted": {"north": 3}}
 RESULT = {"decrypted_by": [1, 3], "counts": [{"count": 2}]}
 
@@ -66,12 +69,29 @@ def examples(election: Any, ballots: Any) -> list[tuple[BoardEntry, bytes]]:
             ManifestEntry(manifest, 3, 2),
             old_leaf({"type": "manifest", "manifest": manifest, "trustees": 3, "threshold": 2}),
         ),
-        (TrusteeKeyEntry(KEY), old_leaf({"type": "trustee-key", "key": KEY})),
-        (SharesEntry(2, SHARES), old_leaf({"type": "shares", "sender": 2, "shares": SHARES})),
-        (CeremonyOkEntry(1), old_leaf({"type": "ceremony-ok", "trustee": 1})),
         (
-            ComplaintsEntry(3, COMPLAINTS),
-            old_leaf({"type": "complaints", "accuser": 3, "complaints": COMPLAINTS}),
+            KeyCommitmentEntry(COMMITMENT),
+            old_leaf({"type": "trustee-key-commitment", "commitment": COMMITMENT}),
+        ),
+        (TrusteeKeyEntry(KEY), old_leaf({"type": "trustee-key", "key": KEY})),
+        (
+            SharesEntry(2, SHARES, SIGNATURE),
+            old_leaf({"type": "shares", "sender": 2, "shares": SHARES, "signature": SIGNATURE}),
+        ),
+        (
+            CeremonyOkEntry(1, SIGNATURE),
+            old_leaf({"type": "ceremony-ok", "trustee": 1, "signature": SIGNATURE}),
+        ),
+        (
+            ComplaintsEntry(3, COMPLAINTS, SIGNATURE),
+            old_leaf(
+                {
+                    "type": "complaints",
+                    "accuser": 3,
+                    "complaints": COMPLAINTS,
+                    "signature": SIGNATURE,
+                }
+            ),
         ),
         (
             CredentialsEntry(credentials),
@@ -100,8 +120,10 @@ def test_every_kind_builds_the_bytes_the_board_always_wrote(election: Any, ballo
 
 
 def test_leaf_bytes_are_compact_utf8_json_in_field_order() -> None:
-    assert CeremonyOkEntry(1).leaf() == b'{"type":"ceremony-ok","trustee":1}'
-    assert SharesEntry(2, []).leaf() == b'{"type":"shares","sender":2,"shares":[]}'
+    assert CeremonyOkEntry(1, {}).leaf() == b'{"type":"ceremony-ok","trustee":1,"signature":{}}'
+    assert SharesEntry(2, [], {}).leaf() == (
+        b'{"type":"shares","sender":2,"shares":[],"signature":{}}'
+    )
     assert TrusteeKeyEntry({"index": 1, "name": "الأمم"}).leaf() == (
         b'{"type":"trustee-key","key":{"index":1,"name":"' + "الأمم".encode() + b'"}}'
     )
@@ -117,6 +139,7 @@ def test_ballot_lines_are_ballot_leaves(ballots: Any) -> None:
 def test_where_each_kind_goes() -> None:
     assert FIXED_TAGS == (
         "manifest",
+        "trustee-key-commitment",
         "trustee-key",
         "shares",
         "ceremony-ok",
@@ -165,7 +188,13 @@ def test_record_md_says_which_files_each_kind_fills(election: Any, ballots: Any)
     for tags_cell, files_cell in _table("record.md", "| leaf `type` | written to |"):
         for tag in _ticked(tags_cell):
             documented[tag] = {f for f in _ticked(files_cell) if f.endswith((".json", ".jsonl"))}
-    numbers = {TrusteeKeyEntry: 2, SharesEntry: 2, ComplaintsEntry: 3, DecryptionEntry: 3}
+    numbers = {
+        KeyCommitmentEntry: 2,
+        TrusteeKeyEntry: 2,
+        SharesEntry: 2,
+        ComplaintsEntry: 3,
+        DecryptionEntry: 3,
+    }
     for leaf, _ in examples(election, ballots):
         names = {layout.name(f.path) for f in leaf.files(layout)}
         if leaf.PLACE is Place.BALLOT:
@@ -184,8 +213,16 @@ BAD: list[tuple[str, bytes, str]] = [
     ("repeated key", b'{"type":"tally","tally":1,"tally":2}', "appears twice"),
     ("missing field", b'{"type":"shares","sender":1}', "missing field 'shares'"),
     ("unknown field", b'{"type":"tally","tally":1,"x":0}', "unexpected field 'x'"),
-    ("zero trustee", b'{"type":"ceremony-ok","trustee":0}', "ceremony-ok.trustee: expected at"),
-    ("text number", b'{"type":"shares","sender":"1","shares":[]}', "shares.sender: expected an"),
+    (
+        "zero trustee",
+        b'{"type":"ceremony-ok","trustee":0,"signature":{}}',
+        "ceremony-ok.trustee: expected at",
+    ),
+    (
+        "text number",
+        b'{"type":"shares","sender":"1","shares":[],"signature":{}}',
+        "shares.sender: expected an",
+    ),
     ("bool number", b'{"type":"manifest","manifest":{},"trustees":true,"threshold":1}', "integer"),
     ("key not an object", b'{"type":"trustee-key","key":[]}', "trustee-key.key: expected an"),
     ("key without index", b'{"type":"trustee-key","key":{}}', "missing field 'index'"),
@@ -207,7 +244,7 @@ def test_a_leaf_is_decoded_strictly(data: bytes, message: str) -> None:
     [
         lambda: ManifestEntry({}, 0, 1),
         lambda: TrusteeKeyEntry({"index": "1"}),
-        lambda: SharesEntry(-1, []),
+        lambda: SharesEntry(-1, [], {}),
         lambda: DecryptionEntry({}),
     ],
 )

@@ -29,8 +29,8 @@ def test_write_record_fills_every_file_from_the_leaves(tmp_path: Path, ballots: 
     leaves = [
         ManifestEntry({"election_id": "e"}, 3, 2),
         TrusteeKeyEntry({"index": 2, "x": 1}),
-        SharesEntry(2, [{"s": 1}]),
-        CeremonyOkEntry(1),
+        SharesEntry(2, [{"s": 1}], {"c": 1}),
+        CeremonyOkEntry(1, {}),
         CastEntry(ballots.north),
         AuditEntry(ballots.south, ballots.north_opening),
         TallyEntry({"t": 1}),
@@ -50,7 +50,7 @@ def test_write_record_fills_every_file_from_the_leaves(tmp_path: Path, ballots: 
     assert read_json(layout.manifest) == {"election_id": "e"}
     assert read_json(layout.parameters) == {"trustees": 3, "threshold": 2}
     assert read_json(layout.trustee_key(2)) == {"index": 2, "x": 1}
-    assert read_json(layout.shares(2)) == {"shares": [{"s": 1}]}
+    assert read_json(layout.shares(2)) == {"shares": [{"s": 1}], "signature": {"c": 1}}
     assert read_json(layout.tally) == {"t": 1}
     written = {layout.name(p) for p in layout.root.rglob("*") if p.is_file()}
     assert written == {
@@ -75,14 +75,15 @@ def test_a_ballot_leaf_is_not_decoded_when_mapped(tmp_path: Path) -> None:
     """Its line of ballots.jsonl is decoded and checked by the ballot pass, not twice."""
     layout = RecordLayout(tmp_path)
     assert record_files(b'{"type":"cast","ballot":1}', layout, "leaf") == (Place.BALLOT, ())
-    assert record_files(b'{"type":"ceremony-ok","trustee":1}', layout, "leaf") == (Place.BOARD, ())
+    ok = b'{"type":"ceremony-ok","trustee":1,"signature":{}}'
+    assert record_files(ok, layout, "leaf") == (Place.BOARD, ())
     with pytest.raises(DecodeError, match="leaf: unexpected field 'x'"):
-        record_files(b'{"type":"ceremony-ok","trustee":1,"x":2}', layout, "leaf")
+        record_files(b'{"type":"ceremony-ok","trustee":1,"signature":{},"x":2}', layout, "leaf")
 
 
 def test_tree_heads_are_written_one_compact_line_each(tmp_path: Path) -> None:
     heads = [SignedTreeHead("e", n, bytes(32), 1000 + n, bytes(64)) for n in (1, 2)]
-    leaves = [CeremonyOkEntry(1).leaf(), CeremonyOkEntry(2).leaf()]
+    leaves = [CeremonyOkEntry(1, {}).leaf(), CeremonyOkEntry(2, {}).leaf()]
     layout = RecordLayout(tmp_path / "r")
     write_record(layout.root, "e", bytes(32), leaves, heads)
     lines = layout.tree_heads.read_bytes().splitlines()

@@ -22,6 +22,7 @@ from openballot.record.board_entries import (
     CredentialsEntry,
     DecryptionEntry,
     ElectionEntry,
+    KeyCommitmentEntry,
     LeafRead,
     ManifestEntry,
     ResultEntry,
@@ -32,6 +33,10 @@ from openballot.record.board_entries import (
 from openballot.record.log_grammar import Breach, LogOrder, Phase, Rule
 
 Log = list[LeafRead]
+
+
+def commit(i: int) -> KeyCommitmentEntry:
+    return KeyCommitmentEntry({"index": i})
 
 
 def key(i: int) -> TrusteeKeyEntry:
@@ -62,9 +67,10 @@ def accepted(log: Log) -> bool:
 def honest_log(n: int = 3) -> Log:
     return [
         ManifestEntry({}, n, 2),
+        *(commit(i) for i in range(1, n + 1)),
         *(key(i) for i in range(1, n + 1)),
-        *(SharesEntry(i, []) for i in range(1, n + 1)),
-        *(CeremonyOkEntry(i) for i in range(1, n + 1)),
+        *(SharesEntry(i, [], {}) for i in range(1, n + 1)),
+        *(CeremonyOkEntry(i, {}) for i in range(1, n + 1)),
         CredentialsEntry({}),
         ElectionEntry({}),
         CastEntry,
@@ -107,13 +113,14 @@ E, T, R = _at(H, "election"), _at(H, "tally"), _at(H, "result")
 #: One log for each rule that breaks it, and no other rule but where said below.
 BREAKING: dict[Rule, Log] = {
     Rule.MANIFEST: [H[1], H[0], *H[2:]],
-    Rule.TRUSTEE: [*H[:E], CeremonyOkEntry(9), *H[E:]],
+    Rule.TRUSTEE: [*H[:E], CeremonyOkEntry(9, {}), *H[E:]],
     Rule.ONCE: [*H[:R], decryption(3), *H[R:]],
     # After an election leaf in its place every setup leaf is also a repeat (order.once):
     # alone, order.setup follows an election leaf out of place.
     Rule.SETUP: [*H[: E - 1], ElectionEntry({}), CredentialsEntry({})],
-    Rule.SHARES: [H[0], key(1), key(2), SharesEntry(1, [])],
-    Rule.VERDICT: [*H[:5], CeremonyOkEntry(1)],
+    Rule.COMMITMENT: [H[0], commit(1), key(1)],
+    Rule.SHARES: [*H[:5], key(2), SharesEntry(1, [], {})],
+    Rule.VERDICT: [*H[:5], CeremonyOkEntry(1, {})],
     Rule.OPENING: [*H[: E - 1], ElectionEntry({})],  # before the credential list
     Rule.BALLOT: [*H[:E], CastEntry],
     Rule.TALLY: [*H[:E], tally(0)],
@@ -138,7 +145,7 @@ def test_each_rule_is_reported_alone(rule: Rule) -> None:
     [
         # The four rewritten logs, on stand-in leaves (tests/verify has them signed).
         ([*H[: T - 1], tally(3), H[T - 1], *H[T + 1 :]], {Rule.TALLY_SIZE, Rule.BALLOT}),
-        ([*H[:E], CeremonyOkEntry(9), *H[E:]], {Rule.TRUSTEE}),
+        ([*H[:E], CeremonyOkEntry(9, {}), *H[E:]], {Rule.TRUSTEE}),
         ([*H[:E], *H[E + 1 :], H[E]], {Rule.BALLOT, Rule.TALLY, Rule.OPENING}),
         ([H[1], H[0], *H[2:]], {Rule.MANIFEST}),
         # Nothing follows the result: each kind breaks its own rule there.
@@ -148,8 +155,8 @@ def test_each_rule_is_reported_alone(rule: Rule) -> None:
         ([*H, key(1)], {Rule.ONCE, Rule.SETUP}),
         ([*H, ManifestEntry({}, 3, 2)], {Rule.MANIFEST}),
         # A complaint stops the opening; a verdict is one of ok or complaints.
-        ([*H[: E - 2], ComplaintsEntry(3, []), *H[E - 1 :]], {Rule.OPENING}),
-        ([*H[: E - 1], ComplaintsEntry(1, []), H[E]], {Rule.ONCE, Rule.OPENING}),
+        ([*H[: E - 2], ComplaintsEntry(3, [], {}), *H[E - 1 :]], {Rule.OPENING}),
+        ([*H[: E - 1], ComplaintsEntry(1, [], {}), H[E]], {Rule.ONCE, Rule.OPENING}),
         ([*H[:E], ElectionEntry({}), ElectionEntry({})], {Rule.ONCE}),
         ([*H[:T], tally(0), tally(0)], {Rule.ONCE, Rule.TALLY_SIZE}),
     ],
@@ -204,14 +211,17 @@ def honest_logs(draw: Any) -> Log:
     n = draw(st.integers(1, 4))
     t = draw(st.integers(1, n))
     perm = st.permutations(list(range(1, n + 1)))
-    setup: Log = [key(i) for i in draw(perm)]
-    setup += [SharesEntry(i, []) for i in draw(perm)]
+    setup: Log = [commit(i) for i in draw(perm)]
+    setup += [key(i) for i in draw(perm)]
+    setup += [SharesEntry(i, [], {}) for i in draw(perm)]
     verdicts = draw(perm)
     complain: set[int] = set()
     if draw(st.booleans()):  # a failed ceremony: some verdicts, at least one a complaint
         verdicts = verdicts[: draw(st.integers(1, n))]
         complain = draw(st.sets(st.sampled_from(verdicts), min_size=1))
-    setup += [ComplaintsEntry(i, []) if i in complain else CeremonyOkEntry(i) for i in verdicts]
+    setup += [
+        ComplaintsEntry(i, [], {}) if i in complain else CeremonyOkEntry(i, {}) for i in verdicts
+    ]
     setup.insert(draw(st.integers(0, len(setup))), CredentialsEntry({}))
     log: Log = [ManifestEntry({}, n, t), *setup]
     if any(isinstance(leaf, ComplaintsEntry) for leaf in log):
@@ -227,6 +237,8 @@ def honest_logs(draw: Any) -> Log:
 
 def _trustee(leaf: LeafRead) -> int | None:
     match leaf:
+        case KeyCommitmentEntry():
+            return int(leaf.commitment["index"])
         case TrusteeKeyEntry():
             return int(leaf.key["index"])
         case SharesEntry():
@@ -270,9 +282,12 @@ def _grammatical(log: Log) -> bool:
         return done >= set(range(1, n + 1))
 
     for i, x in enumerate(tags):
-        if x in ("trustee-key", "shares", *verdict, "credentials") and i > min(
-            election, tally_at, result
-        ):
+        setup = ("trustee-key-commitment", "trustee-key", "shares", *verdict, "credentials")
+        if x in setup and i > min(election, tally_at, result):
+            return False
+        if x == "trustee-key" and not trustees_before(("trustee-key-commitment",), i):
+            return False
+        if x == "trustee-key-commitment" and "trustee-key" in tags[:i]:
             return False
         if x == "shares" and not trustees_before(("trustee-key",), i):
             return False
@@ -339,10 +354,11 @@ def test_a_leaf_inserted_anywhere_is_judged_as_the_declarative_rules_say(
     extra = data.draw(
         st.sampled_from(
             [
+                commit(i),
                 key(i),
-                SharesEntry(i, []),
-                CeremonyOkEntry(i),
-                ComplaintsEntry(i, []),
+                SharesEntry(i, [], {}),
+                CeremonyOkEntry(i, {}),
+                ComplaintsEntry(i, [], {}),
                 CredentialsEntry({}),
                 ElectionEntry({}),
                 CastEntry,

@@ -58,21 +58,22 @@ def test_a_whole_election_through_the_api(
     assert info["board_key"] == board_key.hex()
     assert client.get("/api/board").json()["elections"] == [eid]
 
-    # Key ceremony: keys, then shares, then each trustee's verdict; each is a board entry.
+    # Key ceremony: commitments, keys, then shares, then each trustee's verdict; each is a
+    # board entry.
     indices = []
-    for step in (e.post_key, e.post_shares, e.post_verdict):
+    for step in (e.post_commitment, e.post_key, e.post_shares, e.post_verdict):
         for i in (1, 2, 3):
             r = step(i)
             assert r.status_code == 201, r.text
             indices.append(r.json()["index"])
-    assert indices == list(range(1, 10))  # the manifest is entry 0
+    assert indices == list(range(1, 13))  # the manifest is entry 0
     ceremony_view = client.get(e.path("/ceremony")).json()
     assert ceremony_view["keys"] == [ceremony.publics[i].to_json() for i in (1, 2, 3)]
     assert sorted(ceremony_view["shares"]) == ["1", "2", "3"]
     assert ceremony_view["complaints"] == []
 
     r = e.post_credentials()
-    assert (r.status_code, r.json()) == (201, {"index": 10})
+    assert (r.status_code, r.json()) == (201, {"index": 13})
     district, code = ceremony.voters[0]
     cred = ceremony.credentials.districts[0][1][0].hex()
     assert client.get(e.path(f"/credentials/{cred}")).json() == {"district": "north"}
@@ -89,7 +90,7 @@ def test_a_whole_election_through_the_api(
     # Every voter casts; some re-vote; one audits a ballot first.
     rng = random.Random(7)
     receipts: list[dict[str, Any]] = []
-    index = 12  # after the manifest, 9 ceremony entries, the credentials and "election"
+    index = 15  # after the manifest, 12 ceremony entries, the credentials and "election"
     for voter, (district, _) in enumerate(ceremony.voters):
         votes = 2 if voter in (1, 5) else 1
         for _ in range(votes):
@@ -219,7 +220,7 @@ OPERATIONS = {
             ("path", "index"),
             AUTH,
         ]
-        for step in ("key", "shares", "verdict", "decryption")
+        for step in ("commitment", "key", "shares", "verdict", "decryption")
     },
     ("get", E + "/board/tree-head"): [("path", "election_id"), ("query", "size")],
     ("get", E + "/board/tree-heads"): [

@@ -69,9 +69,9 @@ class Elections:
         }
         self.ceremonies = made
         self.on_board: dict[str, Any] = {}
-        # setup: created, trustee 1 has published its key; nothing more.
+        # setup: created, trustee 1 has committed to its key; nothing more.
         e = kit.ElectionOnBoard(client, made["setup"], board)
-        assert e.create().status_code == 201 and e.post_key(1).status_code == 201
+        assert e.create().status_code == 201 and e.post_commitment(1).status_code == 201
         self.on_board["setup"] = e
         for phase in ("open", "closed", "decrypted"):
             e = kit.ElectionOnBoard(client, made[phase], board).setup()

@@ -545,6 +545,17 @@ def test_ceremony_steps_out_of_order_or_twice(kit: Any, database_url: str, cerem
     e = kit.ElectionOnBoard(client, ceremony, board)
     assert e.create().status_code == 201
     rejected(kit, e, e.create, 409, "already exists")
+    assert e.post_commitment(1).status_code == 201
+    rejected(kit, e, lambda: e.post_commitment(1), 409, "trustee 1 has already committed")
+    rejected(kit, e, lambda: e.post_key(1), 409, "1 of 3 trustees have committed to a key")
+    assert e.post_commitment(2).status_code == e.post_commitment(3).status_code == 201
+    # The rushing trustee: a key other than the one committed to is refused.
+    rushed = lambda: client.post(  # noqa: E731
+        e.path("/trustees/1/key"),
+        json=kit.make_ceremony().publics[1].to_json(),
+        headers=e.trustee(1),
+    )
+    rejected(kit, e, rushed, 422, "does not match its commitment")
     assert e.post_key(1).status_code == 201
     rejected(kit, e, lambda: e.post_key(1), 409, "trustee 1 has already published a key")
     rejected(kit, e, lambda: e.post_shares(1), 409, "1 of 3 trustee keys published")
@@ -610,6 +621,9 @@ def test_decryptions_and_result(kit: Any, election_on_board: Any):
     proof = flipped["shares"][2]["proof"]
     proof["response"] = _scalar_plus_one(proof["response"])
     rejected(kit, e, lambda: e.post_decryption(1, flipped), 422)
+    unsigned = copy.deepcopy(good)
+    unsigned["signature"]["response"] = _scalar_plus_one(unsigned["signature"]["response"])
+    rejected(kit, e, lambda: e.post_decryption(1, unsigned), 422, "signature of trustee 1")
     rejected(kit, e, lambda: e.post_decryption(2, good), 422, "trustee 1 posted as 2")
     short = copy.deepcopy(good)
     short["shares"].pop()

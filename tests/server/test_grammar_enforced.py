@@ -26,7 +26,7 @@ from openballot.server.service import Board, Conflict
 @pytest.mark.parametrize(
     ("leaf", "rules"),
     [
-        (CeremonyOkEntry(9), ["order.trustee", "order.setup"]),
+        (CeremonyOkEntry(9, {}), ["order.trustee", "order.setup"]),
         (TallyEntry({"ballot_log": {"size": 7, "root": "00" * 32}}), ["order.tally-size"]),
         (ResultEntry({}), ["order.result"]),
     ],
@@ -80,7 +80,7 @@ def test_a_stored_log_with_ballots_before_the_opening_stops_the_start(
 
 
 def test_a_stored_verdict_of_an_unknown_trustee_stops_the_start(tmp_path: Path, kit: Any) -> None:
-    store, key = _stored(tmp_path, kit, CeremonyOkEntry(9).leaf())
+    store, key = _stored(tmp_path, kit, CeremonyOkEntry(9, {}).leaf())
     with pytest.raises(BoardStorageError, match=r"\[order\.trustee\] .* trustee 9 of 3"):
         Board(store, key)
     store.close()

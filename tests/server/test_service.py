@@ -52,7 +52,7 @@ def test_the_fixed_part_is_replayed_at_start(sqlite_election: Any) -> None:
 @pytest.mark.parametrize(
     ("leaves", "words"),
     [
-        (lambda m: [CeremonyOkEntry(1).leaf()], "no manifest"),
+        (lambda m: [CeremonyOkEntry(1, {}).leaf()], "no manifest"),
         (lambda m: [m, TallyEntry({}).leaf()], r"'tally' leaf cannot be leaf 1 .*\[order\.tally\]"),
         (lambda m: [m, m], "'manifest' leaf"),
         (lambda m: [m, b'{"type":"ceremony-ok","trustee":1,"x":1}'], "unexpected field 'x'"),
@@ -73,7 +73,7 @@ def test_a_leaf_stored_under_another_type(storage: Any, kit: Any) -> None:
     store.create_election("demo-2026", 0, {})
     log = ElectionLog(store, key, "demo-2026")
     log.append("manifest", _manifest(kit))
-    log.append("shares", CeremonyOkEntry(1).leaf())
+    log.append("shares", CeremonyOkEntry(1, {}).leaf())
     with pytest.raises(BoardStorageError, match="leaf 1 is stored as a 'shares' leaf"):
         Board(store, key)
 

@@ -37,6 +37,7 @@ import openballot.election.ballot as ballot_module
 from openballot.crypto.elgamal import encrypt
 from openballot.crypto.encoding import PROTOCOL_ID, Encodable, digest, encode, hash_to_scalar
 from openballot.crypto.group import Element, G, L, Scalar, g_pow
+from openballot.crypto.key_commitment import KeyCommitment
 from openballot.crypto.keyceremony import generate_trustee
 from openballot.crypto.trustee import TrusteePublicKey
 from openballot.election.ballot import (
@@ -310,12 +311,26 @@ def accepted(forms: Iterator[tuple[int, str]], normalized: str) -> list[str]:
     return out
 
 
+def _valid(code: str) -> bool:
+    try:
+        normalize_code(code)
+    except ProtocolError:
+        return False
+    return True
+
+
 def keyboard_examples(good: str) -> dict[str, Any]:
     """Every code point of the Basic Multilingual Plane (surrogates aside) put between two
     groups of a valid code, and in place of one of its digits: the ones accepted there. A
     second implementation that accepts exactly these reads what voters type as Python does."""
     bmp = [cp for cp in range(0x10000) if not 0xD800 <= cp <= 0xDFFF]
-    position = next(i for i, c in enumerate(good) if c.isdigit())
+    # A digit that no other character of the alphabet can replace with a valid check character:
+    # otherwise that character, in either case, would normalise to another valid code.
+    position = next(
+        i
+        for i, c in enumerate(good)
+        if c.isdigit() and not any(_valid(good[:i] + a + good[i + 1 :]) for a in ALPHABET if a != c)
+    )
     between = accepted(((cp, good[:10] + chr(cp) + good[10:]) for cp in bmp), good)
     as_digit = accepted(
         ((cp, good[:position] + chr(cp) + good[position + 1 :]) for cp in bmp), good
@@ -491,6 +506,13 @@ def build() -> dict[str, Any]:
             "manifest": manifest.to_json(),
             "threshold": ctx.threshold,
             "trustees": [t.to_json() for t in ctx.trustees],
+            # protocol.md 10.8: what each trustee published before revealing its key.
+            "key_commitments": [
+                KeyCommitment.of(
+                    t, ceremony_context(manifest, len(ctx.trustees), ctx.threshold)
+                ).to_json()
+                for t in ctx.trustees
+            ],
             "ceremony_context": typed(ceremony_context(manifest, len(ctx.trustees), ctx.threshold)),
             "credentials": ctx.credentials.to_json(),
             "credentials_digest": ctx.credentials.digest(ctx.manifest_digest).hex(),

@@ -251,7 +251,8 @@ def test_ballot_line_dropped_breaks_the_ballot_log_root(record: Path) -> None:
     report = verify(record)
     caught(report, "tally.ballot-log", "tally.json", f"ballots.jsonl has {len(lines)} lines")
     assert checks(report) <= {"tally.ballot-log", "tally.counted", "tally.aggregate",
-                              "decryption.proof", "result.decrypted-by", "result.count",
+                              "decryption.proof", "decryption.signature",
+                              "result.decrypted-by", "result.count",
                               "result.decryption"}
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from openballot.crypto.trustee import TrusteePublicKey
-from openballot.election.acceptance import AcceptancePolicy
+from openballot.election.acceptance import AcceptancePolicy, check_valid
 from openballot.election.ballot import BallotOpening, EncryptedBallot
 from openballot.election.context import ElectionContext
 from openballot.election.credentials import CredentialList
@@ -34,13 +34,18 @@ def context(election: dict[str, Any]) -> ElectionContext:
 
 
 def check(policy: AcceptancePolicy, item: dict[str, Any]) -> dict[str, Any]:
-    """Would a board accept this ballot (cast, or audited with its opening) on an empty log?"""
+    """Does the verifier find this ballot (cast, or audited with its opening) valid, and would
+    a board accept it on an empty log? Validity first, as the verifier checks it (12.7 in
+    order, so an error names the first broken part); then the board's acceptance policy
+    (which checks the cheapest rules first, and would name the signature instead)."""
     tracker = None
     try:
         ballot = EncryptedBallot.from_json(item["ballot"])
         tracker = ballot.tracker().hex()
-        opening = item.get("opening")
-        policy.check(ballot, None if opening is None else BallotOpening.from_json(opening))
+        value = item.get("opening")
+        opening = None if value is None else BallotOpening.from_json(value)
+        check_valid(policy.ctx, ballot, opening)
+        policy.check(ballot, opening)
     except OpenBallotError as exc:
         return {"ok": False, "tracker": tracker, "error": f"{type(exc).__name__}: {exc}"}
     return {"ok": True, "tracker": tracker, "error": None}

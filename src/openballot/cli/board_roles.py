@@ -137,10 +137,19 @@ def trustee_keygen(
     token_file: TokenFile,
     secret: Annotated[Path, typer.Option(help="Private file to create (mode 0600).")],
 ) -> None:
-    """Step 1: publish a public key with proofs; keep the secret file."""
+    """Step 1: make the keys, keep them in the secret file, publish a commitment to them."""
     with connect(url, election, _token(token_file)) as board:
         roles.trustee_keygen(board, index, name, secret)
-    out.print(f"trustee {index}: public key published; secret kept in {secret}", markup=False)
+    out.print(f"trustee {index}: key commitment published; secret kept in {secret}", markup=False)
+
+
+@board_trustee_app.command("reveal")
+@fails_cleanly
+def trustee_reveal(url: Url, election: Election, token_file: TokenFile, secret: SecretFile) -> None:
+    """Step 1b: once every trustee has committed, publish the public key committed to."""
+    with connect(url, election, _token(token_file)) as board:
+        key = roles.trustee_reveal(board, secret)
+    out.print(f"trustee {key.index}: public key published", markup=False)
 
 
 @board_trustee_app.command("exchange")

@@ -9,14 +9,14 @@ from the published parts and checks it (ElectionContext.create).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from openballot.crypto.complaint import Complaint
 from openballot.crypto.encoding import Encodable
 from openballot.crypto.group import Element
-from openballot.crypto.share_encryption import EncryptedShare
+from openballot.crypto.key_commitment import KeyCommitment
+from openballot.crypto.signed import SharesMessage, Verdict
 from openballot.crypto.trustee import TrusteePublicKey
 from openballot.election.ballot import BallotOpening, EncryptedBallot
 from openballot.election.context import ElectionContext, ceremony_context
@@ -31,6 +31,7 @@ __all__ = ["Parameters", "Bulletin", "all_trustee_keys"]
 
 #: What a bulletin answers to a ballot: the record's line, or the board's checked receipt.
 A = TypeVar("A", covariant=True)
+
 
 @dataclass(frozen=True, slots=True)
 class Parameters:
@@ -49,14 +50,18 @@ class Bulletin(Protocol[A]):
 
     def parameters(self) -> Parameters: ...
 
+    def commitments(self) -> Mapping[int, KeyCommitment]:
+        """The key commitments published so far, by trustee."""
+        ...
+
     def has_trustee_key(self, index: int) -> bool: ...
 
     def trustee_keys(self) -> tuple[TrusteePublicKey, ...]:
         """Every public key published so far."""
         ...
 
-    def shares(self) -> Mapping[int, tuple[EncryptedShare, ...]]:
-        """The encrypted shares published so far, by sender."""
+    def shares(self) -> Mapping[int, SharesMessage]:
+        """The signed encrypted shares published so far, by sender (signatures unchecked)."""
         ...
 
     def credentials_published(self) -> bool: ...
@@ -77,11 +82,13 @@ class Bulletin(Protocol[A]):
         """Start the election; returns the roles' bearer tokens, if the bulletin has any."""
         ...
 
+    def post_key_commitment(self, commitment: KeyCommitment) -> None: ...
+
     def post_trustee_key(self, key: TrusteePublicKey) -> None: ...
 
-    def post_shares(self, sender: int, shares: Sequence[EncryptedShare]) -> None: ...
+    def post_shares(self, message: SharesMessage) -> None: ...
 
-    def post_verdict(self, trustee: int, complaints: Sequence[Complaint]) -> None:
+    def post_verdict(self, verdict: Verdict) -> None:
         """A trustee's verdict on the shares it received: no complaint means all good."""
         ...
 

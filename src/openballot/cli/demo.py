@@ -67,6 +67,8 @@ def run_demo(
         for i, name in enumerate(TRUSTEES, start=1):
             steps.trustee_keygen(record, i, name, secrets_dir / f"trustee-{i}.secret.json")
         for i in range(1, len(TRUSTEES) + 1):
+            steps.trustee_reveal(record, secrets_dir / f"trustee-{i}.secret.json")
+        for i in range(1, len(TRUSTEES) + 1):
             steps.trustee_exchange(record, secrets_dir / f"trustee-{i}.secret.json")
         for i in range(1, len(TRUSTEES) + 1):
             steps.trustee_finish(

@@ -6,7 +6,7 @@ and every receipt is checked against the board key, the election and the ballot 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -15,9 +15,9 @@ import httpx
 
 from openballot.cli.board_client import PAGE, BoardClient, http_client
 from openballot.cli.bulletin import Parameters, all_trustee_keys
-from openballot.crypto.complaint import Complaint
 from openballot.crypto.group import Element
-from openballot.crypto.share_encryption import EncryptedShare
+from openballot.crypto.key_commitment import KeyCommitment
+from openballot.crypto.signed import SharesMessage, Verdict
 from openballot.crypto.trustee import TrusteePublicKey
 from openballot.election.ballot import BallotOpening, EncryptedBallot
 from openballot.election.context import ElectionContext
@@ -92,12 +92,17 @@ class HttpBulletin(BoardClient):
     def trustee_keys(self) -> tuple[TrusteePublicKey, ...]:
         return _keys(self.info())
 
-    def shares(self) -> Mapping[int, tuple[EncryptedShare, ...]]:
+    def commitments(self) -> Mapping[int, KeyCommitment]:
+        published = obj(self.get(self.election_path("/ceremony")), "ceremony")
+        items = (KeyCommitment.from_json(c) for c in get_list(published, "commitments", "ceremony"))
+        return {c.index: c for c in items}
+
+    def shares(self) -> Mapping[int, SharesMessage]:
         published = obj(self.get(self.election_path("/ceremony")), "ceremony")
         by_sender = obj(published.get("shares"), "ceremony.shares")
         return {
-            int(sender): tuple(EncryptedShare.from_json(x) for x in items)
-            for sender, items in by_sender.items()
+            int(sender): SharesMessage.from_json(message, int(sender))
+            for sender, message in by_sender.items()
         }
 
     def credentials_published(self) -> bool:
@@ -154,15 +159,17 @@ class HttpBulletin(BoardClient):
         tokens = get_obj(answer, "tokens", "answer")
         return {role: get_str(tokens, role, "answer.tokens") for role in tokens}
 
+    def post_key_commitment(self, commitment: KeyCommitment) -> None:
+        self._post_json(f"/trustees/{commitment.index}/commitment", commitment.to_json())
+
     def post_trustee_key(self, key: TrusteePublicKey) -> None:
         self._post_json(f"/trustees/{key.index}/key", key.to_json())
 
-    def post_shares(self, sender: int, shares: Sequence[EncryptedShare]) -> None:
-        self._post_json(f"/trustees/{sender}/shares", {"shares": [s.to_json() for s in shares]})
+    def post_shares(self, message: SharesMessage) -> None:
+        self._post_json(f"/trustees/{message.sender}/shares", message.to_json())
 
-    def post_verdict(self, trustee: int, complaints: Sequence[Complaint]) -> None:
-        body = {"complaints": [c.to_json() for c in complaints]}
-        self._post_json(f"/trustees/{trustee}/verdict", body)
+    def post_verdict(self, verdict: Verdict) -> None:
+        self._post_json(f"/trustees/{verdict.trustee}/verdict", verdict.to_json())
 
     def post_credentials(self, credentials: CredentialList) -> None:
         self._post_json("/credentials", credentials.to_json())

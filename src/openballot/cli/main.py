@@ -71,9 +71,17 @@ def trustee_keygen(
     name: Annotated[str, typer.Option()],
     secret: Annotated[Path, typer.Option(help="Private file to create (mode 0600).")],
 ) -> None:
-    """Step 1: publish a public key with proofs; keep the secret file."""
+    """Step 1: make the keys, keep them in the secret file, publish a commitment to them."""
     roles.trustee_keygen(RecordBulletin(record), index, name, secret)
-    out.print(f"trustee {index}: public key published; secret kept in {secret}")
+    out.print(f"trustee {index}: key commitment published; secret kept in {secret}")
+
+
+@trustee_app.command("reveal")
+@fails_cleanly
+def trustee_reveal(record: Record, secret: Annotated[Path, typer.Option()]) -> None:
+    """Step 1b: once every trustee has committed, publish the public key committed to."""
+    key = roles.trustee_reveal(RecordBulletin(record), secret)
+    out.print(f"trustee {key.index}: public key published")
 
 
 @trustee_app.command("exchange")

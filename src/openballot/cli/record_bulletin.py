@@ -4,13 +4,13 @@ here with the same checks, so the record a command line builds is the one a boar
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 
 from openballot.cli.bulletin import Parameters, all_trustee_keys
-from openballot.crypto.complaint import Complaint
 from openballot.crypto.group import Element
-from openballot.crypto.share_encryption import EncryptedShare
+from openballot.crypto.key_commitment import KeyCommitment
+from openballot.crypto.signed import SharesMessage, Verdict
 from openballot.crypto.trustee import TrusteePublicKey
 from openballot.election.ballot import BallotOpening, EncryptedBallot
 from openballot.election.context import ElectionContext
@@ -19,6 +19,7 @@ from openballot.election.decryption import (
     Result,
     TrusteeDecryption,
     compute_result,
+    verify_decryption_signature,
     verify_trustee_decryption,
 )
 from openballot.election.manifest import Manifest
@@ -52,13 +53,16 @@ class RecordBulletin:
         n, t = layout.read_parameters()
         return Parameters(manifest, n, t)
 
+    def commitments(self) -> Mapping[int, KeyCommitment]:
+        return self.layout.read_unverified_commitments()
+
     def has_trustee_key(self, index: int) -> bool:
         return self.layout.trustee_key(index).exists()
 
     def trustee_keys(self) -> tuple[TrusteePublicKey, ...]:
         return self.layout.read_unverified_trustees()
 
-    def shares(self) -> Mapping[int, tuple[EncryptedShare, ...]]:
+    def shares(self) -> Mapping[int, SharesMessage]:
         n, _ = self.layout.read_parameters()
         return {
             i: self.layout.read_unverified_shares(i)
@@ -99,17 +103,19 @@ class RecordBulletin:
         write_json(layout.parameters, {"trustees": trustees, "threshold": threshold})
         return {}  # a record directory has no access control: no tokens
 
+    def post_key_commitment(self, commitment: KeyCommitment) -> None:
+        write_json(self.layout.key_commitment(commitment.index), commitment.to_json())
+
     def post_trustee_key(self, key: TrusteePublicKey) -> None:
         write_json(self.layout.trustee_key(key.index), key.to_json())
 
-    def post_shares(self, sender: int, shares: Sequence[EncryptedShare]) -> None:
-        write_json(self.layout.shares(sender), {"shares": [s.to_json() for s in shares]})
+    def post_shares(self, message: SharesMessage) -> None:
+        write_json(self.layout.shares(message.sender), message.to_json())
 
-    def post_verdict(self, trustee: int, complaints: Sequence[Complaint]) -> None:
+    def post_verdict(self, verdict: Verdict) -> None:
         # The record keeps complaints only; "all good" is the absence of a complaints file.
-        if complaints:
-            value = {"complaints": [c.to_json() for c in complaints]}
-            write_json(self.layout.complaints(trustee), value)
+        if verdict.complaints:
+            write_json(self.layout.complaints(verdict.trustee), verdict.to_json())
 
     def post_credentials(self, credentials: CredentialList) -> None:
         write_json(self.layout.credentials, credentials.to_json())
@@ -167,6 +173,7 @@ class RecordBulletin:
         )
         for path in found:
             dec = decoded(path, read_json(path), lambda v: TrusteeDecryption.from_json(v, ctx))
+            verify_decryption_signature(ctx, tally, dec)
             verify_trustee_decryption(ctx, tally, dec)
             decryptions.append(dec)
         result = compute_result(ctx, tally, decryptions)

@@ -13,8 +13,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from openballot.cli.bulletin import Bulletin, all_trustee_keys
+from openballot.cli.bulletin import Bulletin, Parameters, all_trustee_keys
 from openballot.cli.private_files import private_file, read_private
+from openballot.crypto.key_commitment import KeyCommitment
 from openballot.crypto.keyceremony import (
     TrusteeShare,
     encrypt_shares,
@@ -22,6 +23,7 @@ from openballot.crypto.keyceremony import (
     receive_shares,
 )
 from openballot.crypto.share_encryption import EncryptedShare
+from openballot.crypto.signed import SharesMessage, Verdict
 from openballot.crypto.trustee import TrusteePublicKey, TrusteeSecret
 from openballot.election.ballot import BallotOpening, EncryptedBallot, encrypt_ballot
 from openballot.election.context import ElectionContext
@@ -35,11 +37,13 @@ from openballot.election.decryption import (
     Result,
     TrusteeDecryption,
     decrypt_tally,
+    verify_decryption_signature,
     verify_trustee_decryption,
 )
 from openballot.election.manifest import Manifest
 from openballot.election.tally import Tally
-from openballot.errors import OpenBallotError, ProtocolError
+from openballot.errors import DecodeError, OpenBallotError, ProtocolError
+from openballot.jsonfields import obj
 from openballot.record.files import read_json
 from openballot.record.layout import decoded
 from openballot.verify.findings import Finding
@@ -48,6 +52,7 @@ __all__ = [
     "read_manifest",
     "new_election",
     "trustee_keygen",
+    "trustee_reveal",
     "trustee_exchange",
     "trustee_finish",
     "generate_credentials",
@@ -100,32 +105,81 @@ def publish_result(bulletin: Bulletin[object]) -> Result:
 
 def trustee_keygen(
     bulletin: Bulletin[object], index: int, name: str, secret_file: Path
-) -> TrusteePublicKey:
-    """Step 1: keep a secret file, publish the public key with its proofs."""
+) -> KeyCommitment:
+    """Step 1: make the keys, keep them (the public key too, to reveal it unchanged) in a
+    secret file, and publish only a commitment to the public key (protocol.md 10.8)."""
     p = bulletin.parameters()
     if not 1 <= index <= p.trustees:
         raise ProtocolError(f"trustee index {index} is not in 1..{p.trustees}")
-    if bulletin.has_trustee_key(index):
+    if index in bulletin.commitments():
         raise ProtocolError(f"trustee {index} already has a key")
     with private_file(secret_file, "secret file") as keep:
         secret, public = generate_trustee(index, name, p.threshold, p.ceremony())
-        # On disk before the key is published (a published key whose secret is lost would
-        # stall the ceremony), but under its name only once the board took the key.
-        keep({"election": p.manifest.election_id, **secret.to_json()})
-        bulletin.post_trustee_key(public)
-    return public
+        commitment = KeyCommitment.of(public, p.ceremony())
+        # On disk before the commitment is published (a committed key whose secret is lost
+        # would stall the ceremony), but under its name only once the board took it.
+        keep(
+            {
+                "election": p.manifest.election_id,
+                **secret.to_json(),
+                "public_key": public.to_json(),
+            }
+        )
+        bulletin.post_key_commitment(commitment)
+    return commitment
+
+
+def _keys_file(secret_file: Path, election: str) -> tuple[TrusteeSecret, TrusteePublicKey]:
+    """The secret file `trustee keygen` wrote: the secrets and the public key committed to."""
+
+    def decode(value: Any) -> tuple[TrusteeSecret, TrusteePublicKey]:
+        o = dict(obj(value, "secret file"))
+        public = o.pop("public_key", None)
+        if public is None:
+            raise DecodeError("secret file: public_key: missing")
+        return TrusteeSecret.from_json(o), TrusteePublicKey.from_json(public)
+
+    return read_private(secret_file, election, "secret file", decode)
 
 
 def _secret(secret_file: Path, election: str) -> TrusteeSecret:
-    return read_private(secret_file, election, "secret file", TrusteeSecret.from_json)
+    return _keys_file(secret_file, election)[0]
+
+
+def trustee_reveal(bulletin: Bulletin[object], secret_file: Path) -> TrusteePublicKey:
+    """Step 1b: once all n trustees have committed, publish the public key committed to."""
+    p = bulletin.parameters()
+    secret, public = _keys_file(secret_file, p.manifest.election_id)
+    commitments = bulletin.commitments()
+    if len(commitments) != p.trustees:
+        raise ProtocolError(
+            f"{len(commitments)} of {p.trustees} trustees have committed to a key; wait for all"
+        )
+    if bulletin.has_trustee_key(secret.index):
+        raise ProtocolError(f"trustee {secret.index} has already revealed its key")
+    commitments[secret.index].check(public, p.ceremony())
+    bulletin.post_trustee_key(public)
+    return public
+
+
+def revealed_keys(bulletin: Bulletin[object], p: Parameters) -> tuple[TrusteePublicKey, ...]:
+    """Every trustee's key, once all are revealed, each checked against its commitment."""
+    keys = all_trustee_keys(bulletin.trustee_keys(), p)
+    commitments = bulletin.commitments()
+    for key in keys:
+        if key.index not in commitments:
+            raise ProtocolError(f"trustee {key.index} revealed a key it never committed to")
+        commitments[key.index].check(key, p.ceremony())
+    return keys
 
 
 def trustee_exchange(bulletin: Bulletin[object], secret_file: Path) -> tuple[EncryptedShare, ...]:
-    """Step 2: publish a share for every other trustee, each encrypted to its recipient."""
+    """Step 2: publish a share for every other trustee, each encrypted to its recipient, all
+    signed."""
     p = bulletin.parameters()
     secret = _secret(secret_file, p.manifest.election_id)
-    shares = encrypt_shares(secret, all_trustee_keys(bulletin.trustee_keys(), p), p.ceremony())
-    bulletin.post_shares(secret.index, shares)
+    shares = encrypt_shares(secret, revealed_keys(bulletin, p), p.ceremony())
+    bulletin.post_shares(SharesMessage.sign(secret, shares, p.ceremony()))
     return shares
 
 
@@ -134,27 +188,30 @@ def trustee_finish(bulletin: Bulletin[object], secret_file: Path, share_file: Pa
     share and say so, or publish complaints (and fail)."""
     p = bulletin.parameters()
     secret = _secret(secret_file, p.manifest.election_id)
-    keys = all_trustee_keys(bulletin.trustee_keys(), p)
+    keys = revealed_keys(bulletin, p)
     published = bulletin.shares()
     if len(published) != p.trustees:
         raise ProtocolError(
             f"{len(published)} of {p.trustees} trustees have sent shares; wait for all"
         )
+    # Shares not signed by their sender's key are not the sender's: nothing to complain of.
+    for message in published.values():
+        message.verify(keys, p.ceremony())
     mine = [
         s
-        for sender, items in sorted(published.items())
+        for sender, message in sorted(published.items())
         if sender != secret.index
-        for s in items
+        for s in message.shares
         if s.recipient == secret.index
     ]
     share, complaints = receive_shares(secret, keys, mine, p.ceremony())
     if share is None:
-        bulletin.post_verdict(secret.index, complaints)
+        bulletin.post_verdict(Verdict.sign(secret, complaints, p.ceremony()))
         accused = ", ".join(str(c.accused) for c in complaints)
         raise ProtocolError(f"shares from trustee(s) {accused} are bad; complaints published")
     with private_file(share_file, "key-share file", replace=True) as keep:
         keep({"election": p.manifest.election_id, **share.to_json()})
-        bulletin.post_verdict(secret.index, ())
+        bulletin.post_verdict(Verdict.sign(secret, (), p.ceremony()))
     return share
 
 
@@ -165,6 +222,7 @@ def decrypt_checked(
     is caught here rather than by every verifier afterwards."""
     dec = decrypt_tally(ctx, tally, share)
     try:
+        verify_decryption_signature(ctx, tally, dec)
         verify_trustee_decryption(ctx, tally, dec)
     except OpenBallotError:
         raise ProtocolError(

@@ -10,6 +10,7 @@ from pathlib import Path
 from openballot.cli import roles
 from openballot.cli.record_bulletin import RecordBulletin
 from openballot.cli.roles import encrypt_vote
+from openballot.crypto.key_commitment import KeyCommitment
 from openballot.crypto.keyceremony import TrusteeShare
 from openballot.crypto.share_encryption import EncryptedShare
 from openballot.crypto.trustee import TrusteePublicKey
@@ -22,6 +23,7 @@ from openballot.verify.findings import Finding
 __all__ = [
     "new_election",
     "trustee_keygen",
+    "trustee_reveal",
     "trustee_exchange",
     "trustee_finish",
     "generate_credentials",
@@ -40,8 +42,12 @@ def new_election(record: Path, manifest_file: Path, trustees: int, threshold: in
     return manifest
 
 
-def trustee_keygen(record: Path, index: int, name: str, secret_file: Path) -> TrusteePublicKey:
+def trustee_keygen(record: Path, index: int, name: str, secret_file: Path) -> KeyCommitment:
     return roles.trustee_keygen(RecordBulletin(record), index, name, secret_file)
+
+
+def trustee_reveal(record: Path, secret_file: Path) -> TrusteePublicKey:
+    return roles.trustee_reveal(RecordBulletin(record), secret_file)
 
 
 def trustee_exchange(record: Path, secret_file: Path) -> tuple[EncryptedShare, ...]:

@@ -39,6 +39,7 @@ from openballot.crypto.share_encryption import EncryptedShare, encrypt_share, op
 from openballot.crypto.trustee import (
     TAG_COEFFICIENT,
     TAG_COMMUNICATION_KEY,
+    TAG_SIGNING_KEY,
     TrusteePublicKey,
     TrusteeSecret,
     check_own_key,
@@ -63,17 +64,20 @@ __all__ = [
 def generate_trustee(
     index: int, name: str, threshold: int, context: Encodable
 ) -> tuple[TrusteeSecret, TrusteePublicKey]:
-    """Step 1: a fresh communication key and polynomial of degree threshold - 1."""
+    """Step 1: a fresh communication key, signing key and polynomial of degree threshold - 1."""
     check_index(index, "index")
     check_threshold(threshold)
     sk = random_scalar()
+    ssk = random_scalar()
     coefficients = tuple(random_scalar() for _ in range(threshold))
-    secret = TrusteeSecret(index, threshold, sk, coefficients)
+    secret = TrusteeSecret(index, threshold, sk, ssk, coefficients)
     public = TrusteePublicKey(
         index=index,
         name=name,
         communication_key=g_pow(sk),
         communication_proof=SchnorrProof.prove(TAG_COMMUNICATION_KEY, (context, index, name), sk),
+        signing_key=g_pow(ssk),
+        signing_proof=SchnorrProof.prove(TAG_SIGNING_KEY, (context, index, name), ssk),
         commitments=tuple(g_pow(a) for a in coefficients),
         coefficient_proofs=tuple(
             SchnorrProof.prove(TAG_COEFFICIENT, (context, index, k), a)
@@ -103,32 +107,38 @@ def encrypt_shares(
 
 @dataclass(frozen=True, slots=True)
 class TrusteeShare:
-    """Trustee `index`'s share x_j of the joint secret: what it keeps for decryption."""
+    """Trustee `index`'s share x_j of the joint secret: what it keeps for decryption, with
+    its signing secret (its decryption is signed)."""
 
     index: int
     threshold: int
     secret_share: Scalar = field(repr=False)
+    signing_secret: Scalar = field(repr=False)
 
     def __post_init__(self) -> None:
         check_index(self.index, "index")
         check_threshold(self.threshold)
         check_type(self.secret_share, Scalar, "secret_share")
+        check_type(self.signing_secret, Scalar, "signing_secret")
 
     def to_json(self) -> dict[str, Any]:
         return {
             "index": self.index,
             "threshold": self.threshold,
             "secret_share": self.secret_share.hex(),
+            "signing_secret": self.signing_secret.hex(),
         }
 
     @classmethod
     def from_json(cls, obj: object) -> TrusteeShare:
-        d = exact_obj(obj, ("index", "threshold", "secret_share"), "trustee share")
+        fields = ("index", "threshold", "secret_share", "signing_secret")
+        d = exact_obj(obj, fields, "trustee share")
         index = decode_index(d["index"], "trustee share: index")
         what = f"trustee share {index}"
         threshold = decode_index(d["threshold"], f"{what}: threshold")
         value = Scalar.from_hex(d["secret_share"], f"{what}: secret_share")
-        return construct(what, lambda: cls(index, threshold, value))
+        signing = Scalar.from_hex(d["signing_secret"], f"{what}: signing_secret")
+        return construct(what, lambda: cls(index, threshold, value, signing))
 
 
 def receive_shares(
@@ -180,7 +190,7 @@ def receive_shares(
         total = total + value
     if complaints:
         return None, tuple(complaints)
-    return TrusteeShare(j, secret.threshold, total), ()
+    return TrusteeShare(j, secret.threshold, total, secret.signing_secret), ()
 
 
 def joint_public_key(public_keys: Sequence[TrusteePublicKey]) -> Element:

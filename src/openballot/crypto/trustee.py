@@ -1,9 +1,11 @@
 """A trustee of the key ceremony: what it keeps secret and what it publishes.
 
-Trustee i keeps a communication key sk_i and the coefficients a_{i,k} of its polynomial
-(`TrusteeSecret`), and publishes P_i = g^sk_i, the Feldman commitments A_{i,k} = g^{a_{i,k}}
-and a Schnorr proof of knowledge for each (`TrusteePublicKey`). The steps that make and use
-them are in `openballot.crypto.keyceremony`.
+Trustee i keeps a communication key sk_i, a signing key ssk_i and the coefficients a_{i,k} of
+its polynomial (`TrusteeSecret`), and publishes P_i = g^sk_i, S_i = g^ssk_i, the Feldman
+commitments A_{i,k} = g^{a_{i,k}} and a Schnorr proof of knowledge for each
+(`TrusteePublicKey`). S_i verifies the Schnorr signatures on the trustee's later messages
+(`openballot.crypto.signed`), so that no byte of them can change unnoticed. The steps that
+make and use them are in `openballot.crypto.keyceremony`.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from openballot.jsonfields import as_list, as_str, construct, exact_obj
 __all__ = [
     "TAG_COEFFICIENT",
     "TAG_COMMUNICATION_KEY",
+    "TAG_SIGNING_KEY",
     "TrusteeSecret",
     "TrusteePublicKey",
     "check_public_keys",
@@ -44,6 +47,7 @@ __all__ = [
 
 TAG_COEFFICIENT: Final = "ceremony/coefficient"
 TAG_COMMUNICATION_KEY: Final = "ceremony/communication-key"
+TAG_SIGNING_KEY: Final = "ceremony/signing-key"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,12 +61,14 @@ class TrusteeSecret:
     index: int
     threshold: int
     communication_secret: Scalar = field(repr=False)
+    signing_secret: Scalar = field(repr=False)
     coefficients: tuple[Scalar, ...] = field(repr=False)
 
     def __post_init__(self) -> None:
         check_index(self.index, "index")
         check_threshold(self.threshold)
         check_type(self.communication_secret, Scalar, "communication_secret")
+        check_type(self.signing_secret, Scalar, "signing_secret")
         check_scalars(self.coefficients, "coefficients")
         if len(self.coefficients) != self.threshold:
             raise ValueError(
@@ -72,6 +78,8 @@ class TrusteeSecret:
         # A zero would publish the identity as a key or commitment, which decoding refuses.
         if self.communication_secret.value == 0:
             raise ValueError("communication_secret is zero")
+        if self.signing_secret.value == 0:
+            raise ValueError("signing_secret is zero")
         for k, a in enumerate(self.coefficients):
             if a.value == 0:
                 raise ValueError(f"coefficients[{k}] is zero")
@@ -86,39 +94,44 @@ class TrusteeSecret:
             "index": self.index,
             "threshold": self.threshold,
             "communication_secret": self.communication_secret.hex(),
+            "signing_secret": self.signing_secret.hex(),
             "coefficients": [a.hex() for a in self.coefficients],
         }
 
     @classmethod
     def from_json(cls, obj: object) -> TrusteeSecret:
-        fields = ("index", "threshold", "communication_secret", "coefficients")
+        fields = ("index", "threshold", "communication_secret", "signing_secret", "coefficients")
         d = exact_obj(obj, fields, "trustee secret")
         index = decode_index(d["index"], "trustee secret: index")
         what = f"trustee secret {index}"
         # A threshold has the range of an index: 1 .. 2^64 - 1.
         threshold = decode_index(d["threshold"], f"{what}: threshold")
         secret = Scalar.from_hex(d["communication_secret"], f"{what}: communication_secret")
+        signing = Scalar.from_hex(d["signing_secret"], f"{what}: signing_secret")
         items = as_list(d["coefficients"], f"{what}: coefficients")
         coefficients = tuple(
             Scalar.from_hex(v, f"{what}: coefficients[{k}]") for k, v in enumerate(items)
         )
-        return construct(what, lambda: cls(index, threshold, secret, coefficients))
+        return construct(what, lambda: cls(index, threshold, secret, signing, coefficients))
 
 
 @dataclass(frozen=True, slots=True)
 class TrusteePublicKey:
     """What trustee `index` publishes in step 1 of the ceremony.
 
-    `communication_proof` proves knowledge of log_g `communication_key` and is bound to
-    (context, index, name); `coefficient_proofs[k]` proves knowledge of log_g `commitments[k]`
-    and is bound to (context, index, k), so no proof can be replayed for another trustee, another
-    position or another election.
+    `communication_proof` proves knowledge of log_g `communication_key` and `signing_proof`
+    knowledge of log_g `signing_key`, both bound to (context, index, name);
+    `coefficient_proofs[k]` proves knowledge of log_g `commitments[k]` and is bound to
+    (context, index, k), so no proof can be replayed for another trustee, another position or
+    another election.
     """
 
     index: int
     name: str
     communication_key: Element
     communication_proof: SchnorrProof
+    signing_key: Element
+    signing_proof: SchnorrProof
     commitments: tuple[Element, ...]
     coefficient_proofs: tuple[SchnorrProof, ...]
 
@@ -130,6 +143,8 @@ class TrusteePublicKey:
             raise ValueError("name is empty")
         check_element(self.communication_key, "communication_key")
         check_type(self.communication_proof, SchnorrProof, "communication_proof")
+        check_element(self.signing_key, "signing_key")
+        check_type(self.signing_proof, SchnorrProof, "signing_proof")
         if not isinstance(self.commitments, tuple) or not self.commitments:
             raise ValueError("commitments must be a non-empty tuple")
         for k, a in enumerate(self.commitments):
@@ -166,6 +181,12 @@ class TrusteePublicKey:
             raise ProofError(
                 f"trustee {i}: proof of knowledge of the communication key does not verify"
             ) from exc
+        try:
+            self.signing_proof.verify(TAG_SIGNING_KEY, (context, i, self.name), self.signing_key)
+        except ProofError as exc:
+            raise ProofError(
+                f"trustee {i}: proof of knowledge of the signing key does not verify"
+            ) from exc
         for k, (a, proof) in enumerate(zip(self.commitments, self.coefficient_proofs, strict=True)):
             try:
                 proof.verify(TAG_COEFFICIENT, (context, i, k), a)
@@ -180,6 +201,8 @@ class TrusteePublicKey:
             "name": self.name,
             "communication_key": self.communication_key.hex(),
             "communication_proof": self.communication_proof.to_json(),
+            "signing_key": self.signing_key.hex(),
+            "signing_proof": self.signing_proof.to_json(),
             "commitments": [a.hex() for a in self.commitments],
             "coefficient_proofs": [p.to_json() for p in self.coefficient_proofs],
         }
@@ -191,6 +214,8 @@ class TrusteePublicKey:
             "name",
             "communication_key",
             "communication_proof",
+            "signing_key",
+            "signing_proof",
             "commitments",
             "coefficient_proofs",
         )
@@ -200,6 +225,8 @@ class TrusteePublicKey:
         name = as_str(d["name"], f"{what}: name")
         key = Element.from_hex(d["communication_key"], f"{what}: communication_key")
         key_proof = SchnorrProof.from_json(d["communication_proof"], f"{what}: communication_proof")
+        signing_key = Element.from_hex(d["signing_key"], f"{what}: signing_key")
+        signing_proof = SchnorrProof.from_json(d["signing_proof"], f"{what}: signing_proof")
         items = as_list(d["commitments"], f"{what}: commitments")
         commitments = tuple(
             Element.from_hex(v, f"{what}: commitments[{k}]") for k, v in enumerate(items)
@@ -209,7 +236,12 @@ class TrusteePublicKey:
             SchnorrProof.from_json(v, f"{what}: coefficient_proofs[{k}]")
             for k, v in enumerate(items)
         )
-        return construct(what, lambda: cls(index, name, key, key_proof, commitments, proofs))
+        return construct(
+            what,
+            lambda: cls(
+                index, name, key, key_proof, signing_key, signing_proof, commitments, proofs
+            ),
+        )
 
 
 def check_public_keys(public_keys: Sequence[TrusteePublicKey], threshold: int) -> None:
@@ -283,8 +315,10 @@ def check_own_key(secret: TrusteeSecret, keys: Mapping[int, TrusteePublicKey]) -
     gives: a trustee must not send or accept shares under a key it does not hold."""
     own = key_of(keys, secret.index)
     commitments = tuple(g_pow(a) for a in secret.coefficients)
-    if own.communication_key != g_pow(secret.communication_secret) or (
-        own.commitments != commitments
+    if (
+        own.communication_key != g_pow(secret.communication_secret)
+        or own.signing_key != g_pow(secret.signing_secret)
+        or own.commitments != commitments
     ):
         raise ProtocolError(
             f"trustee {secret.index}: published public key does not match the secret"

@@ -82,7 +82,10 @@ class ElectionContext:
             manifest_digest,
             len(ordered),
             threshold,
-            [[t.index, t.name, t.communication_key, list(t.commitments)] for t in ordered],
+            [
+                [t.index, t.name, t.communication_key, t.signing_key, list(t.commitments)]
+                for t in ordered
+            ],
             key,
             credentials_digest,
         )

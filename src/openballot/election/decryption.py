@@ -3,20 +3,22 @@
 Each trustee publishes, for every tally ciphertext, a decryption share alpha^{x_j} with a
 Chaum–Pedersen proof against its public share X_j = g^{x_j}, which anyone derives from the
 key ceremony's commitments. Shares are bound to the election and to the ballot log (size and
-root) that the tally was computed from.
+root) that the tally was computed from, and the whole message is signed with the trustee's
+signing key (`TAG_DECRYPTION_SIGNATURE`), so that every byte of it is the trustee's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from openballot.crypto.discrete_log import discrete_log
 from openballot.crypto.encoding import Encodable
 from openballot.crypto.group import Element
 from openballot.crypto.keyceremony import TrusteeShare, public_share
-from openballot.crypto.proofs import ChaumPedersenProof
+from openballot.crypto.proofs import ChaumPedersenProof, SchnorrProof
+from openballot.crypto.signed import verify_signature
 from openballot.crypto.threshold import DecryptionShare, combine, partial_decrypt
 from openballot.election.context import ElectionContext
 from openballot.election.tally import Slot, Tally, slot_entries
@@ -24,13 +26,17 @@ from openballot.errors import DecodeError, ProofError, ProtocolError
 from openballot.jsonfields import get_int, get_list, get_obj, obj, only_keys
 
 __all__ = [
+    "TAG_DECRYPTION_SIGNATURE",
     "TrusteeDecryption",
     "Result",
     "decryption_context",
     "decrypt_tally",
     "verify_trustee_decryption",
+    "verify_decryption_signature",
     "compute_result",
 ]
+
+TAG_DECRYPTION_SIGNATURE: Final = "decryption/signature"
 
 
 def decryption_context(ctx: ElectionContext, tally: Tally, slot: Slot) -> Encodable:
@@ -38,10 +44,25 @@ def decryption_context(ctx: ElectionContext, tally: Tally, slot: Slot) -> Encoda
     return [ctx.fingerprint, tally.log_size, tally.log_root, contest, district, option]
 
 
+def _signed_statement(
+    ctx: ElectionContext,
+    tally: Tally,
+    trustee: int,
+    shares: Sequence[tuple[Slot, DecryptionShare]],
+) -> Encodable:
+    """([F, log_size, log_root], j, [[c, d, o, M_j, c_p, v_p] for each slot])."""
+    return (
+        [ctx.fingerprint, tally.log_size, tally.log_root],
+        trustee,
+        [[*slot, s.share, s.proof.challenge, s.proof.response] for slot, s in shares],
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class TrusteeDecryption:
     trustee: int
     shares: tuple[tuple[Slot, DecryptionShare], ...]
+    signature: SchnorrProof
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -56,6 +77,7 @@ class TrusteeDecryption:
                 }
                 for (c, d, o), s in self.shares
             ],
+            "signature": self.signature.to_json(),
         }
 
     @classmethod
@@ -63,7 +85,7 @@ class TrusteeDecryption:
         cls, value: Any, ctx: ElectionContext, where: str = "decryption"
     ) -> TrusteeDecryption:
         o = obj(value, where)
-        only_keys(o, {"trustee", "shares"}, where)
+        only_keys(o, {"trustee", "shares", "signature"}, where)
         trustee = get_int(o, "trustee", where, minimum=1)
         shares = [
             (
@@ -76,16 +98,29 @@ class TrusteeDecryption:
             )
             for slot, item, w in slot_entries(ctx, o, "shares", {"share", "proof"}, where)
         ]
-        return cls(trustee, tuple(shares))
+        signature = SchnorrProof.from_json(get_obj(o, "signature", where), f"{where}.signature")
+        return cls(trustee, tuple(shares), signature)
 
 
 def decrypt_tally(ctx: ElectionContext, tally: Tally, share: TrusteeShare) -> TrusteeDecryption:
-    return TrusteeDecryption(
-        share.index,
-        tuple(
-            (slot, partial_decrypt(share, ct, decryption_context(ctx, tally, slot)))
-            for slot, ct in tally.ciphertexts
-        ),
+    shares = tuple(
+        (slot, partial_decrypt(share, ct, decryption_context(ctx, tally, slot)))
+        for slot, ct in tally.ciphertexts
+    )
+    statement = _signed_statement(ctx, tally, share.index, shares)
+    signature = SchnorrProof.prove(TAG_DECRYPTION_SIGNATURE, statement, share.signing_secret)
+    return TrusteeDecryption(share.index, shares, signature)
+
+
+def verify_decryption_signature(ctx: ElectionContext, tally: Tally, dec: TrusteeDecryption) -> None:
+    """ProofError unless `dec` is signed by its trustee's signing key (10.2, 15.1)."""
+    verify_signature(
+        dec.signature,
+        TAG_DECRYPTION_SIGNATURE,
+        _signed_statement(ctx, tally, dec.trustee, dec.shares),
+        ctx.trustees,
+        dec.trustee,
+        f"decryption of trustee {dec.trustee}",
     )
 
 

@@ -24,6 +24,7 @@ from openballot.record.leaf import Leaf, Place, RecordFile
 
 __all__ = [
     "ManifestEntry",
+    "KeyCommitmentEntry",
     "TrusteeKeyEntry",
     "SharesEntry",
     "CeremonyOkEntry",
@@ -63,8 +64,22 @@ class ManifestEntry(Leaf):
 
 
 @dataclass(frozen=True, slots=True)
+class KeyCommitmentEntry(Leaf):
+    """A trustee's commitment to its public key, before any key is revealed (protocol.md 10.8)."""
+
+    TAG: ClassVar[str] = "trustee-key-commitment"
+    PLACE: ClassVar[Place] = Place.FILES
+    NUMBERS: ClassVar[tuple[str, ...]] = ("commitment.index",)
+
+    commitment: Any
+
+    def files(self, layout: RecordLayout) -> tuple[RecordFile, ...]:
+        return (RecordFile(layout.key_commitment(self.commitment["index"]), self.commitment),)
+
+
+@dataclass(frozen=True, slots=True)
 class TrusteeKeyEntry(Leaf):
-    """A trustee's public key (protocol.md 10.2)."""
+    """A trustee's public key (protocol.md 10.2), revealed after all n commitments."""
 
     TAG: ClassVar[str] = "trustee-key"
     PLACE: ClassVar[Place] = Place.FILES
@@ -86,20 +101,24 @@ class SharesEntry(Leaf):
 
     sender: int
     shares: Any
+    signature: Any
 
     def files(self, layout: RecordLayout) -> tuple[RecordFile, ...]:
-        return (RecordFile(layout.shares(self.sender), {"shares": self.shares}),)
+        value = {"shares": self.shares, "signature": self.signature}
+        return (RecordFile(layout.shares(self.sender), value),)
 
 
 @dataclass(frozen=True, slots=True)
 class CeremonyOkEntry(Leaf):
-    """Trustee `trustee` found every share it received good; only the board has this."""
+    """Trustee `trustee` found every share it received good, signed by it (its verdict with
+    no complaint, protocol.md 10.7); only the board has this."""
 
     TAG: ClassVar[str] = "ceremony-ok"
     PLACE: ClassVar[Place] = Place.BOARD
     NUMBERS: ClassVar[tuple[str, ...]] = ("trustee",)
 
     trustee: int
+    signature: Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,9 +131,11 @@ class ComplaintsEntry(Leaf):
 
     accuser: int
     complaints: Any
+    signature: Any
 
     def files(self, layout: RecordLayout) -> tuple[RecordFile, ...]:
-        return (RecordFile(layout.complaints(self.accuser), {"complaints": self.complaints}),)
+        value = {"complaints": self.complaints, "signature": self.signature}
+        return (RecordFile(layout.complaints(self.accuser), value),)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +207,7 @@ class ResultEntry(Leaf):
 #: A leaf of the board log: one of these kinds, in the order of protocol.md 17.1.
 BoardEntry = (
     ManifestEntry
+    | KeyCommitmentEntry
     | TrusteeKeyEntry
     | SharesEntry
     | CeremonyOkEntry

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from openballot.crypto.complaint import Complaint
-from openballot.crypto.share_encryption import EncryptedShare
+from openballot.crypto.key_commitment import KeyCommitment
+from openballot.crypto.signed import SharesMessage, Verdict
 from openballot.crypto.trustee import TrusteePublicKey
 from openballot.errors import DecodeError, RecordError
-from openballot.jsonfields import get_int, get_list, get_str, obj, only_keys
+from openballot.jsonfields import get_int, get_str, obj, only_keys
 from openballot.record.files import read_json, write_json
 
 __all__ = ["FORMAT", "VERSION", "RecordLayout"]
@@ -56,6 +56,9 @@ class RecordLayout:
     @property
     def parameters(self) -> Path:
         return self.ceremony / "parameters.json"
+
+    def key_commitment(self, index: int) -> Path:
+        return self.ceremony / f"commitment-{index}.json"
 
     def trustee_key(self, index: int) -> Path:
         return self.ceremony / f"trustee-{index}.json"
@@ -168,22 +171,25 @@ class RecordLayout:
             keys.append(key)
         return tuple(keys)
 
-    def read_unverified_shares(self, sender: int) -> tuple[EncryptedShare, ...]:
+    def read_unverified_commitments(self) -> dict[int, KeyCommitment]:
+        """Every commitment-N.json, by trustee; RecordError if one is unreadable or misnamed."""
+        found = {}
+        for p in sorted(self.ceremony.glob("commitment-*.json"), key=_index_of):
+            c = decoded(p, read_json(p), KeyCommitment.from_json)
+            if c.index != _index_of(p):
+                raise RecordError(f"{p.name}: holds trustee {c.index}")
+            found[c.index] = c
+        return found
+
+    def read_unverified_shares(self, sender: int) -> SharesMessage:
         p = self.shares(sender)
-        value = read_json(p)
+        return decoded(p, read_json(p), lambda v: SharesMessage.from_json(v, sender))
 
-        def decode(v: Any) -> tuple[EncryptedShare, ...]:
-            o = obj(v, "shares")
-            only_keys(o, {"shares"}, "shares")
-            items = get_list(o, "shares", "shares")
-            return tuple(EncryptedShare.from_json(s) for s in items)
-
-        return decoded(p, value, decode)
-
-    def read_unverified_complaints(self) -> tuple[Complaint, ...]:
+    def read_unverified_complaints(self) -> tuple[Verdict, ...]:
+        """Every complaints-N.json, by accuser: the verdicts that are not all good."""
         found = []
         for p in sorted(self.ceremony.glob("complaints-*.json"), key=_index_of):
-            found.extend(decoded(p, read_json(p), _complaints_decoder(_index_of(p))))
+            found.append(decoded(p, read_json(p), _complaints_decoder(_index_of(p))))
         return tuple(found)
 
 
@@ -194,14 +200,12 @@ def _index_of(path: Path) -> int:
         raise RecordError(f"{path.name}: file name does not end in a trustee number") from None
 
 
-def _complaints_decoder(accuser: int) -> Callable[[Any], list[Complaint]]:
-    def decode(v: Any) -> list[Complaint]:
-        o = obj(v, "complaints")
-        only_keys(o, {"complaints"}, "complaints")
-        complaints = [Complaint.from_json(c) for c in get_list(o, "complaints", "complaints")]
-        for c in complaints:
+def _complaints_decoder(accuser: int) -> Callable[[Any], Verdict]:
+    def decode(v: Any) -> Verdict:
+        verdict = Verdict.from_json(v, accuser)
+        for c in verdict.complaints:
             if c.accuser != accuser:
                 raise DecodeError(f"complaints: a complaint by trustee {c.accuser}")
-        return complaints
+        return verdict
 
     return decode

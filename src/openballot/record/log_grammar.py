@@ -28,6 +28,7 @@ from openballot.record.board_entries import (
     CredentialsEntry,
     DecryptionEntry,
     ElectionEntry,
+    KeyCommitmentEntry,
     LeafRead,
     ManifestEntry,
     ResultEntry,
@@ -46,6 +47,7 @@ class Rule(StrEnum):
     MANIFEST = "order.manifest"
     TRUSTEE = "order.trustee"
     ONCE = "order.once"
+    COMMITMENT = "order.commitment"
     SETUP = "order.setup"
     SHARES = "order.shares"
     VERDICT = "order.verdict"
@@ -85,6 +87,7 @@ class LogOrder:
     size: int = 0  # leaves stepped over
     trustees: int | None = None  # n, from the manifest (unknown without one)
     manifest: bool = False
+    commitments: frozenset[int] = frozenset()
     keys: frozenset[int] = frozenset()
     shares: frozenset[int] = frozenset()
     verdicts: frozenset[int] = frozenset()  # ceremony-ok or complaints
@@ -121,8 +124,16 @@ class LogOrder:
             case ManifestEntry():
                 if self.size:
                     found.append(Breach(Rule.MANIFEST, f"a manifest at leaf {self.size}"))
+            case KeyCommitmentEntry():
+                found += self._setup_breaches(leaf.TAG, trustee in self.commitments)
+                if self.keys:
+                    found.append(Breach(Rule.COMMITMENT, "a key commitment after a revealed key"))
             case TrusteeKeyEntry():
                 found += self._setup_breaches(leaf.TAG, trustee in self.keys)
+                if not self._all(self.commitments):
+                    found.append(
+                        Breach(Rule.COMMITMENT, self._missing("key commitments", self.commitments))
+                    )
             case SharesEntry():
                 found += self._setup_breaches(leaf.TAG, trustee in self.shares)
                 if not self._all(self.keys):
@@ -241,6 +252,8 @@ class LogOrder:
                 if self.manifest:
                     return new
                 return replace(new, manifest=True, trustees=leaf.trustees)
+            case KeyCommitmentEntry():
+                return replace(new, commitments=self.commitments | mine)
             case TrusteeKeyEntry():
                 return replace(new, keys=self.keys | mine)
             case SharesEntry():
@@ -283,6 +296,8 @@ class LogOrder:
 def _trustee_of(leaf: BoardEntry) -> int | None:
     """The trustee a leaf is of (checked to be an integer from 1 when the leaf was built)."""
     match leaf:
+        case KeyCommitmentEntry():
+            return int(leaf.commitment["index"])
         case TrusteeKeyEntry():
             return int(leaf.key["index"])
         case SharesEntry():

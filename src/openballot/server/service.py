@@ -26,7 +26,8 @@ from openballot.board.signing import BoardKey
 from openballot.board.store import BoardStorageError, BoardStore, StoredEntry
 from openballot.crypto.complaint import Complaint
 from openballot.crypto.encoding import Encodable
-from openballot.crypto.share_encryption import EncryptedShare
+from openballot.crypto.key_commitment import KeyCommitment
+from openballot.crypto.signed import SharesMessage, Verdict
 from openballot.crypto.trustee import TrusteePublicKey
 from openballot.election.acceptance import AcceptancePolicy, BallotKind, OutOfOrder
 from openballot.election.context import ElectionContext, ceremony_context
@@ -35,12 +36,13 @@ from openballot.election.decryption import (
     Result,
     TrusteeDecryption,
     compute_result,
+    verify_decryption_signature,
     verify_trustee_decryption,
 )
 from openballot.election.manifest import Manifest
 from openballot.election.tally import Tally
 from openballot.errors import DecodeError, OpenBallotError, ProtocolError
-from openballot.jsonfields import get, get_int, get_list, obj, only_keys
+from openballot.jsonfields import get, get_int, obj, only_keys
 from openballot.record.ballot_log import AuditEntry, CastEntry
 from openballot.record.board_entries import (
     BALLOT_TAGS,
@@ -51,6 +53,7 @@ from openballot.record.board_entries import (
     CredentialsEntry,
     DecryptionEntry,
     ElectionEntry,
+    KeyCommitmentEntry,
     LeafRead,
     ManifestEntry,
     ResultEntry,
@@ -120,8 +123,9 @@ class ElectionService:
     manifest: Manifest
     trustees: int
     threshold: int
+    commitments: dict[int, KeyCommitment] = field(default_factory=dict)
     keys: dict[int, TrusteePublicKey] = field(default_factory=dict)
-    shares: dict[int, tuple[EncryptedShare, ...]] = field(default_factory=dict)
+    shares: dict[int, SharesMessage] = field(default_factory=dict)
     complaints: list[Complaint] = field(default_factory=list)
     verdicts: set[int] = field(default_factory=set)
     credentials: CredentialList | None = None
@@ -175,11 +179,16 @@ class ElectionService:
         kind of leaf has its case; mypy checks that none is left out."""
         self.order = self.order.after(leaf)
         match leaf:
+            case KeyCommitmentEntry():
+                commitment = KeyCommitment.from_json(leaf.commitment)
+                self.commitments[commitment.index] = commitment
             case TrusteeKeyEntry():
                 key = TrusteePublicKey.from_json(leaf.key)
                 self.keys[key.index] = key
             case SharesEntry():
-                self.shares[leaf.sender] = tuple(EncryptedShare.from_json(s) for s in leaf.shares)
+                self.shares[leaf.sender] = SharesMessage.from_json(
+                    {"shares": leaf.shares, "signature": leaf.signature}, leaf.sender
+                )
             case ComplaintsEntry():
                 self.complaints.extend(Complaint.from_json(c) for c in leaf.complaints)
                 self.verdicts.add(leaf.accuser)
@@ -268,16 +277,40 @@ class ElectionService:
         if self.ctx is not None:
             raise Conflict("the key ceremony is over: the election is open")
 
-    def post_trustee_key(self, index: int, value: Any) -> Appended:
+    def _trustee(self, index: int) -> None:
+        if not 1 <= index <= self.trustees:
+            raise NotFound(f"trustee {index}: this election has trustees 1..{self.trustees}")
+
+    def post_key_commitment(self, index: int, value: Any) -> Appended:
+        """Step 0: a trustee commits to its key before any key is revealed (protocol.md 10.8)."""
         with self.log.lock:
             self._in_setup()
-            if not 1 <= index <= self.trustees:
-                raise NotFound(f"trustee {index}: this election has trustees 1..{self.trustees}")
+            self._trustee(index)
+            commitment = KeyCommitment.from_json(value)
+            if commitment.index != index:
+                raise ProtocolError(
+                    f"the commitment is trustee {commitment.index}'s, posted as trustee {index}"
+                )
+            if index in self.commitments:
+                raise Conflict(f"trustee {index} has already committed to a key")
+            return self._append(KeyCommitmentEntry(commitment.to_json()))
+
+    def post_trustee_key(self, index: int, value: Any) -> Appended:
+        """Step 1: the key is revealed once all n trustees have committed, and must match."""
+        with self.log.lock:
+            self._in_setup()
+            self._trustee(index)
             key = TrusteePublicKey.from_json(value)
             if key.index != index:
                 raise ProtocolError(f"the key is trustee {key.index}'s, posted as trustee {index}")
             if index in self.keys:
                 raise Conflict(f"trustee {index} has already published a key")
+            if len(self.commitments) != self.trustees:
+                raise Conflict(
+                    f"{len(self.commitments)} of {self.trustees} trustees have committed to a "
+                    "key; keys are revealed after all of them"
+                )
+            self.commitments[index].check(key, self.ceremony())
             key.verify(self.ceremony(), self.threshold)
             return self._append(TrusteeKeyEntry(key.to_json()))
 
@@ -291,8 +324,8 @@ class ElectionService:
                 )
             if sender in self.shares:
                 raise Conflict(f"trustee {sender} has already sent its shares")
-            items = get_list(obj(value, "shares"), "shares", "shares")
-            shares = tuple(EncryptedShare.from_json(s) for s in items)
+            message = SharesMessage.from_json(value, sender)
+            shares = message.shares
             expected = [j for j in range(1, self.trustees + 1) if j != sender]
             if sorted(s.recipient for s in shares) != expected or any(
                 s.sender != sender for s in shares
@@ -300,7 +333,9 @@ class ElectionService:
                 raise ProtocolError(
                     f"trustee {sender} must send one share to each of trustees {expected}"
                 )
-            return self._append(SharesEntry(sender, [s.to_json() for s in shares]))
+            message.verify(list(self.keys.values()), self.ceremony())
+            body = message.to_json()
+            return self._append(SharesEntry(sender, body["shares"], body["signature"]))
 
     def post_verdict(self, trustee: int, value: Any) -> Appended:
         """A trustee's result of checking its shares: all good, or complaints."""
@@ -310,18 +345,22 @@ class ElectionService:
                 raise Conflict("not every trustee has sent its shares yet")
             if trustee in self.verdicts:
                 raise Conflict(f"trustee {trustee} has already given its verdict")
-            items = get_list(obj(value, "verdict"), "complaints", "verdict")
-            if not items:
-                return self._append(CeremonyOkEntry(trustee))
-            complaints = [Complaint.from_json(c) for c in items]
-            for c in complaints:
+            verdict = Verdict.from_json(value, trustee)
+            keys = list(self.keys.values())
+            verdict.verify(keys, self.ceremony())
+            signature = verdict.signature.to_json()
+            if not verdict.complaints:
+                return self._append(CeremonyOkEntry(trustee, signature))
+            for c in verdict.complaints:
                 if c.accuser != trustee:
                     raise ProtocolError(f"complaint by trustee {c.accuser} posted by {trustee}")
-                share = {s.recipient: s for s in self.shares.get(c.accused, ())}.get(trustee)
+                sent = self.shares[c.accused].shares if c.accused in self.shares else ()
+                share = {s.recipient: s for s in sent}.get(trustee)
                 if share is None:
                     raise ProtocolError(f"no share from trustee {c.accused} to {trustee}")
-                c.verify(share, list(self.keys.values()), self.ceremony())
-            return self._append(ComplaintsEntry(trustee, [c.to_json() for c in complaints]))
+                c.verify(share, keys, self.ceremony())
+            complaints = [c.to_json() for c in verdict.complaints]
+            return self._append(ComplaintsEntry(trustee, complaints, signature))
 
     def post_credentials(self, value: Any) -> Appended:
         with self.log.lock:
@@ -459,6 +498,7 @@ class ElectionService:
             if dec.trustee != trustee:
                 raise ProtocolError(f"decryption by trustee {dec.trustee} posted as {trustee}")
             verify_trustee_decryption(self.ctx, self.tally, dec)
+            verify_decryption_signature(self.ctx, self.tally, dec)
             return self._append(DecryptionEntry(dec.to_json()))
 
     def publish_result(self) -> Appended:

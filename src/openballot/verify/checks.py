@@ -32,7 +32,15 @@ class Check(StrEnum):
     )
     CEREMONY_TRUSTEES = "ceremony.trustees", "the trustee set does not fit the threshold"
     CEREMONY_TRUSTEE_PROOF = "ceremony.trustee-proof", "a trustee's key or coefficient proof fails"
+    CEREMONY_COMMITMENT = (
+        "ceremony.commitment",
+        "a trustee key does not match its commitment, or one of them is missing",
+    )
     CEREMONY_SHARES = "ceremony.shares", "a share file is unreadable or its recipients are wrong"
+    CEREMONY_SIGNATURE = (
+        "ceremony.signature",
+        "a trustee's shares or verdict are not signed by its signing key",
+    )
     CEREMONY_COMPLAINT = "ceremony.complaint", "a complaint exists, or cannot be read or checked"
     ELECTION_SUMMARY = (
         "election.summary",
@@ -45,6 +53,10 @@ class Check(StrEnum):
     ORDER_MANIFEST = Rule.MANIFEST.value, "leaf 0 is not the manifest, or another leaf is one"
     ORDER_TRUSTEE = Rule.TRUSTEE.value, "a leaf names a trustee outside 1..n"
     ORDER_ONCE = Rule.ONCE.value, "a leaf that may appear once (per trustee) appears again"
+    ORDER_COMMITMENT = (
+        Rule.COMMITMENT.value,
+        "a trustee key before every trustee's key commitment, or a commitment after a key",
+    )
     ORDER_SETUP = (
         Rule.SETUP.value,
         "a trustee key, shares, verdict or credential list after the opening",
@@ -90,6 +102,10 @@ class Check(StrEnum):
     DECRYPTION_DECODE = (
         "decryption.decode",
         "a trustee's decryption file cannot be read or is misnamed",
+    )
+    DECRYPTION_SIGNATURE = (
+        "decryption.signature",
+        "a trustee's decryption is not signed by its signing key",
     )
     DECRYPTION_PROOF = "decryption.proof", "a trustee's decryption does not verify"
     RESULT_MISSING = "result.missing", "there is a tally but no result.json"

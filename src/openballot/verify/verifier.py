@@ -11,7 +11,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from openballot.crypto.complaint import Complaint
+from openballot.crypto.encoding import Encodable
+from openballot.crypto.signed import SharesMessage, Verdict
 from openballot.crypto.trustee import TrusteePublicKey, check_public_keys
 from openballot.election.context import ElectionContext, ceremony_context
 from openballot.election.credentials import CredentialList
@@ -19,13 +20,15 @@ from openballot.election.decryption import (
     Result,
     TrusteeDecryption,
     compute_result,
+    verify_decryption_signature,
     verify_trustee_decryption,
 )
 from openballot.election.manifest import Manifest
 from openballot.election.tally import Tally
 from openballot.errors import DecodeError, OpenBallotError, RecordError
 from openballot.jsonfields import get_int, loads, obj
-from openballot.record.files import open_regular, read_json
+from openballot.record.board_entries import CeremonyOkEntry
+from openballot.record.files import iter_lines, open_regular, read_json
 from openballot.record.layout import RecordLayout, decoded
 from openballot.record.receipt import Receipt
 from openballot.verify.ballot_pass import check_ballot_log
@@ -99,13 +102,16 @@ def _check_ceremony(
             t.verify(context, threshold)
         except OpenBallotError as exc:
             fail(Check.CEREMONY_TRUSTEE_PROOF, f"trustee {t.index}", str(exc))
+    _check_commitments(layout, trustees, context, fail)
+    board_verdicts = _board_verdicts(layout)
     shares_by_sender = {}
     for t in trustees:
         try:
-            shares = layout.read_unverified_shares(t.index)
+            message = layout.read_unverified_shares(t.index)
         except RecordError as exc:
             fail(Check.CEREMONY_SHARES, f"trustee {t.index}", str(exc))
             continue
+        shares = message.shares
         recipients = sorted(s.recipient for s in shares)
         expected = [j.index for j in trustees if j.index != t.index]
         if recipients != expected or any(s.sender != t.index for s in shares):
@@ -115,13 +121,16 @@ def _check_ceremony(
                 f"shares should go from trustee {t.index} to trustees {expected}, "
                 f"found {recipients}",
             )
+        _check_signed(message, trustees, context, fail)
         shares_by_sender[t.index] = {s.recipient: s for s in shares}
     try:
-        complaints: tuple[Complaint, ...] = layout.read_unverified_complaints()
-    except RecordError as exc:
+        verdicts = layout.read_unverified_complaints() + board_verdicts
+    except (RecordError, DecodeError) as exc:
         fail(Check.CEREMONY_COMPLAINT, "ceremony", str(exc))
         return
-    for c in complaints:
+    for verdict in verdicts:
+        _check_signed(verdict, trustees, context, fail)
+    for c in (c for v in verdicts for c in v.complaints):
         where = f"complaint by trustee {c.accuser} against trustee {c.accused}"
         share = shares_by_sender.get(c.accused, {}).get(c.accuser)
         if share is None:
@@ -137,6 +146,73 @@ def _check_ceremony(
             where,
             f"justified ({reason}): the key ceremony failed and the election key is not sound",
         )
+
+
+def _check_signed(
+    message: SharesMessage | Verdict,
+    trustees: Sequence[TrusteePublicKey],
+    context: Encodable,
+    fail: Callable[[Check, str, str], None],
+) -> None:
+    try:
+        message.verify(trustees, context)
+    except OpenBallotError as exc:
+        fail(Check.CEREMONY_SIGNATURE, "ceremony", str(exc))
+
+
+def _check_commitments(
+    layout: RecordLayout,
+    trustees: Sequence[TrusteePublicKey],
+    context: Encodable,
+    fail: Callable[[Check, str, str], None],
+) -> None:
+    """Every trustee key matches the commitment its trustee published first (10.8)."""
+    try:
+        commitments = layout.read_unverified_commitments()
+    except RecordError as exc:
+        fail(Check.CEREMONY_COMMITMENT, "ceremony", str(exc))
+        return
+    for t in trustees:
+        where = f"trustee {t.index}"
+        if t.index not in commitments:
+            fail(Check.CEREMONY_COMMITMENT, where, "revealed a key it never committed to")
+            continue
+        try:
+            commitments[t.index].check(t, context)
+        except OpenBallotError as exc:
+            fail(Check.CEREMONY_COMMITMENT, where, str(exc))
+    for index in sorted(set(commitments) - {t.index for t in trustees}):
+        fail(Check.CEREMONY_COMMITMENT, f"trustee {index}", "a commitment without a trustee key")
+
+
+def _board_verdicts(layout: RecordLayout) -> tuple[Verdict, ...]:
+    """From a board's log: the signed "all good" verdicts (`ceremony-ok` leaves, which only
+    the board has). Their order (after every key and share, once per trustee) is the log
+    grammar's (`order.*`); a leaf that does not decode is `board.decode`, found by the board
+    check.
+
+    The ceremony's leaves all precede the `election` leaf (the log grammar checks that
+    order), so the scan stops there rather than read every ballot.
+    """
+    if not layout.board_log.exists():
+        return ()
+    found = []
+    for number, line in iter_lines(layout.board_log):
+        where = f"board.jsonl:{number}"
+        if line.startswith(_ELECTION_LEAF):
+            break
+        if line.startswith(_CEREMONY_OK_LEAF):
+            try:
+                leaf = CeremonyOkEntry.decode(obj(loads(line, where), where), where)
+                verdict = {"complaints": [], "signature": leaf.signature}
+                found.append(Verdict.from_json(verdict, leaf.trustee))
+            except DecodeError:
+                continue
+    return tuple(found)
+
+
+_ELECTION_LEAF = b'{"type":"election"'
+_CEREMONY_OK_LEAF = b'{"type":"ceremony-ok"'
 
 
 def verify_record(
@@ -278,6 +354,10 @@ def _read_decryptions(
         if p.name != f"trustee-{dec.trustee}.json":
             report.add(Check.DECRYPTION_DECODE, where, f"holds trustee {dec.trustee}")
             continue
+        try:
+            verify_decryption_signature(ctx, tally, dec)
+        except OpenBallotError as exc:
+            report.add(Check.DECRYPTION_SIGNATURE, where, str(exc))
         try:
             verify_trustee_decryption(ctx, tally, dec)
         except OpenBallotError as exc:

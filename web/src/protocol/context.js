@@ -12,6 +12,7 @@ import { SchnorrProof } from './proofs.js';
 
 export const TAG_COEFFICIENT = 'ceremony/coefficient';
 export const TAG_COMMUNICATION_KEY = 'ceremony/communication-key';
+export const TAG_SIGNING_KEY = 'ceremony/signing-key';
 
 /** Raised when the fingerprint a server states is not the one its own data gives. */
 export class FingerprintMismatch extends ProtocolError {}
@@ -25,13 +26,18 @@ function positiveInt(value, what) {
 
 /** A trustee's published key-ceremony data (TrusteePublicKey.to_json()). */
 export class TrusteePublicKey {
-  constructor(index, name, communicationKey, communicationProof, commitments, coefficientProofs) {
-    Object.assign(this, { index, name, communicationKey, communicationProof, commitments, coefficientProofs });
+  constructor(index, name, communicationKey, communicationProof, signingKey, signingProof, commitments, coefficientProofs) {
+    Object.assign(this, {
+      index, name, communicationKey, communicationProof, signingKey, signingProof, commitments, coefficientProofs,
+    });
     Object.freeze(this);
   }
 
   static fromJSON(value) {
-    const fields = ['index', 'name', 'communication_key', 'communication_proof', 'commitments', 'coefficient_proofs'];
+    const fields = [
+      'index', 'name', 'communication_key', 'communication_proof', 'signing_key', 'signing_proof', 'commitments',
+      'coefficient_proofs',
+    ];
     const o = obj(value, 'trustee public key');
     for (const f of fields) if (!hasOwn(o, f)) throw new DecodeError(`trustee public key: ${f}: missing`);
     onlyKeys(o, fields, 'trustee public key');
@@ -40,6 +46,8 @@ export class TrusteePublicKey {
     if (typeof o.name !== 'string' || !o.name) throw new DecodeError(`${what}: name: expected a non-empty string`);
     const key = Element.fromHex(o.communication_key, `${what}: communication_key`);
     const keyProof = SchnorrProof.fromJSON(o.communication_proof, `${what}: communication_proof`);
+    const signingKey = Element.fromHex(o.signing_key, `${what}: signing_key`);
+    const signingProof = SchnorrProof.fromJSON(o.signing_proof, `${what}: signing_proof`);
     if (!Array.isArray(o.commitments) || !o.commitments.length) {
       throw new DecodeError(`${what}: commitments: expected a non-empty list`);
     }
@@ -49,13 +57,16 @@ export class TrusteePublicKey {
     if (proofs.length !== commitments.length) {
       throw new DecodeError(`${what}: ${commitments.length} commitments but ${proofs.length} coefficient proofs`);
     }
-    return new TrusteePublicKey(index, o.name, key, keyProof, Object.freeze(commitments), Object.freeze(proofs));
+    return new TrusteePublicKey(
+      index, o.name, key, keyProof, signingKey, signingProof, Object.freeze(commitments), Object.freeze(proofs),
+    );
   }
 
   /** Every proof of knowledge, bound to the ceremony context (throws ProofError). */
   verify(ceremony) {
     const i = this.index;
     this.communicationProof.verify(TAG_COMMUNICATION_KEY, [ceremony, i, this.name], this.communicationKey);
+    this.signingProof.verify(TAG_SIGNING_KEY, [ceremony, i, this.name], this.signingKey);
     this.commitments.forEach((a, k) => this.coefficientProofs[k].verify(TAG_COEFFICIENT, [ceremony, i, k], a));
   }
 }
@@ -105,7 +116,7 @@ export class ElectionContext {
       manifestDigest,
       n,
       threshold,
-      ordered.map((t) => [t.index, t.name, t.communicationKey, [...t.commitments]]),
+      ordered.map((t) => [t.index, t.name, t.communicationKey, t.signingKey, [...t.commitments]]),
       key,
       credentialsDigest,
     );

@@ -41,8 +41,9 @@ def election(s: Election, board: CurrentBoard) -> dict[str, Any]:
 @router.get("/elections/{election_id}/ceremony")
 def ceremony(s: Election) -> dict[str, Any]:
     return {
+        "commitments": [s.commitments[i].to_json() for i in sorted(s.commitments)],
         "keys": [s.keys[i].to_json() for i in sorted(s.keys)],
-        "shares": {str(i): [x.to_json() for x in s.shares[i]] for i in sorted(s.shares)},
+        "shares": {str(i): s.shares[i].to_json() for i in sorted(s.shares)},
         "complaints": [c.to_json() for c in s.complaints],
     }
 

@@ -1,4 +1,5 @@
-"""A trustee's calls, each with its own token: its public key, its encrypted shares, its
+"""A trustee's calls, each with its own token: its key commitment, its public key, its
+encrypted shares, its
 verdict on the shares it received, and its partial decryption of the tally."""
 
 from __future__ import annotations
@@ -21,6 +22,11 @@ async def _posted(post: Callable[[int, Any], Appended], index: int, body: Any) -
     """The service checks and appends off the event loop; the answer is the entry's index."""
     appended = await run_in_threadpool(post, index, body)
     return {"index": appended.entry.seq}
+
+
+@router.post("/commitment", status_code=201)
+async def trustee_key_commitment(t: Trustee, body: JsonBody) -> dict[str, Any]:
+    return await _posted(t.election.post_key_commitment, t.index, body)
 
 
 @router.post("/key", status_code=201)
