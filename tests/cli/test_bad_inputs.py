@@ -77,6 +77,8 @@ def _build_record(root: Path, env: Env) -> None:
     for i in (1, 2):
         steps.trustee_keygen(done, i, f"T{i}", sec / f"t{i}.secret.json")
     for i in (1, 2):
+        steps.trustee_reveal(done, sec / f"t{i}.secret.json")
+    for i in (1, 2):
         steps.trustee_exchange(done, sec / f"t{i}.secret.json")
     for i in (1, 2):
         steps.trustee_finish(done, sec / f"t{i}.secret.json", sec / f"t{i}.share.json")

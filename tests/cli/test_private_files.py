@@ -95,7 +95,7 @@ def test_keygen_that_fails_to_publish_leaves_no_secret(
     keys.mkdir()
     steps.new_election(rec, demo_manifest_path(), 2, 1)
     with monkeypatch.context() as m:
-        _failing(m, "post_trustee_key")
+        _failing(m, "post_key_commitment")
         fails("trustee", "keygen", "-r", rec, "--index", 1, "--name", "T", "--secret",
               keys / "t1.json")  # fmt: skip
     assert listing(keys) == []
