@@ -12,6 +12,7 @@ the verifier's process pool on every core and reports peak memory.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import sys
@@ -92,6 +93,7 @@ def per_second(fn: Callable[[], object], seconds: float = 2.0) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--ballots", type=int, default=2000, help="size of the log to verify")
+    parser.add_argument("--json", action="store_true", help="end with one JSON object")
     args = parser.parse_args()
     console = Console()
     costs = primitive_costs()
@@ -144,6 +146,27 @@ def main() -> None:
         f"{rate:,.0f} ballots/s ({rate / workers:,.0f} per core); peak memory "
         f"{peak_self:,.0f} MiB main process, {peak_children:,.0f} MiB largest worker"
     )
+    if args.json:
+        steps = {
+            what.split(" (")[0].replace(" + ", "_").replace(" ", "_"): {
+                "ballots_per_s": round(rate_, 1),
+                "floor_ballots_per_s": round(floor_rate, 1),
+            }
+            for what, rate_, floor_rate, _ in rows
+        }
+        print(
+            json.dumps(
+                {
+                    "one_core": steps,
+                    "log_ballots": args.ballots,
+                    "log_ballots_per_s": round(rate, 1),
+                    "log_ballots_per_s_per_core": round(rate / workers, 1),
+                    "cores": workers,
+                    "peak_rss_mib_main": round(peak_self, 1),
+                    "peak_rss_mib_worker": round(peak_children, 1),
+                }
+            )
+        )
 
 
 if __name__ == "__main__":

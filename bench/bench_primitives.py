@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import platform
 import sys
 from collections.abc import Callable
@@ -129,6 +130,7 @@ def _cpu_name() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=1.0, help="timing per measurement")
+    parser.add_argument("--json", action="store_true", help="end with one JSON object")
     args = parser.parse_args()
     console = Console()
 
@@ -169,6 +171,10 @@ def main() -> None:
             "–",
         )
     console.print(table)
+    if args.json:
+        per_s = {key: round(1 / api[key], 1) for key in labels}
+        per_s |= {f"range_proof_{step}": round(proofs[step], 1) for step in ("prove", "verify")}
+        print(json.dumps({"ops_per_s_one_core": per_s, "libsodium": _sodium.SODIUM_VERSION}))
 
 
 if __name__ == "__main__":

@@ -66,7 +66,8 @@ def main() -> None:
             BoardKey.load_or_create(Path(tmp) / "board.key"),
         )
         with TestClient(create_app(board, ADMIN_TOKEN)) as client:
-            ctx, people = setup_election(client, voters=4)
+            election = setup_election(client, voters=4)
+            ctx, people = election.ctx, election.voters
         service = board.get(ctx.manifest.election_id)
         district, code = people[0]
         secret = credential_secret(ctx.manifest.election_id, code)

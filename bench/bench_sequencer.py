@@ -130,7 +130,8 @@ def main() -> None:
             board = Board(store, BoardKey.load_or_create(tmp / "board.key"))
             try:
                 client = TestClient(create_app(board, bench_board.ADMIN_TOKEN))
-                ctx, people = bench_board.setup_election(client, voters)
+                election = bench_board.setup_election(client, voters)
+                ctx, people = election.ctx, election.voters
                 eid = ctx.manifest.election_id
                 service = board.elections[eid]
                 rng = random.Random(1)

@@ -14,6 +14,7 @@ streamed and hashed). Reports each in seconds and the process's peak resident me
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import tempfile
@@ -54,6 +55,7 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=20000)
     parser.add_argument("--bytes", type=int, default=4000)
     parser.add_argument("--database", default=None)
+    parser.add_argument("--json", action="store_true", help="end with one JSON object")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database or f"sqlite:///{Path(tmp) / 'board.sqlite3'}"
@@ -76,6 +78,20 @@ def main() -> None:
         f"quick_check {t1 - t0:.2f} s, tree rebuild {t2 - t1:.2f} s, "
         f"check_election {t3 - t2:.2f} s, peak RSS {rss:.0f} MiB"
     )
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "entries": args.entries,
+                    "entry_bytes": args.bytes,
+                    "database": store.engine.dialect.name,
+                    "quick_check_s": round(t1 - t0, 3),
+                    "tree_rebuild_s": round(t2 - t1, 3),
+                    "check_election_s": round(t3 - t2, 3),
+                    "peak_rss_mib": round(rss, 1),
+                }
+            )
+        )
 
 
 if __name__ == "__main__":
