@@ -598,6 +598,7 @@ def test_bad_input(env: Env, case: str) -> None:
     _check(result.stdout, result.stderr, result.exit_code, expected, words)
 
 
+@pytest.mark.slow  # each case starts `openballot serve` in a process
 @pytest.mark.parametrize("case", sorted(SERVE))
 def test_bad_serve(env: Env, kit: types.ModuleType, case: str) -> None:
     args, words = SERVE[case]

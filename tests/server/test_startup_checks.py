@@ -15,6 +15,9 @@ from sqlalchemy import insert, update
 from openballot.board.store import entries
 from openballot.record.merkle import leaf_hash
 
+# Each case starts `openballot serve` in a process: seconds, so `make check` leaves them out.
+pytestmark = pytest.mark.slow
+
 ELECTION = "demo-2026"
 
 

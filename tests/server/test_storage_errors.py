@@ -11,6 +11,9 @@ import pytest
 
 from openballot.board.store import StoredEntry
 
+# Cases start `openballot serve` in a process: `make check` leaves them out.
+pytestmark = pytest.mark.slow
+
 
 def test_a_storage_gap_found_during_a_cast_is_a_problem_detail(
     database_url: str, election_on_board: Any, kit: Any, monkeypatch: pytest.MonkeyPatch
