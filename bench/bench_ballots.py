@@ -30,27 +30,10 @@ from rich.table import Table  # noqa: E402
 
 from openballot.crypto import _sodium  # noqa: E402
 from openballot.election.ballot import encrypt_ballot, verify_ballot  # noqa: E402
-from openballot.election.manifest import Manifest  # noqa: E402
 from openballot.record.ballot_log import CastEntry, entry_line  # noqa: E402
-from openballot.testing import honest_election  # noqa: E402
+from openballot.testing import honest_election, one_contest_manifest  # noqa: E402
 from openballot.verify.ballot_pass import check_ballot_log  # noqa: E402
 
-LABELS = {"ar": "خيار", "ku": "Vebijark", "en": "Option"}
-MANIFEST = {
-    "election_id": "bench",
-    "title": LABELS,
-    "districts": [{"id": "d", "labels": LABELS}],
-    "contests": [
-        {
-            "id": "c",
-            "labels": LABELS,
-            "districts": ["d"],
-            "min_selections": 1,
-            "max_selections": 1,
-            "options": [{"id": f"o{i}", "labels": LABELS} for i in range(5)],
-        }
-    ],
-}
 PRICED = {
     "scalarmult": "mul",
     "scalarmult_base": "base_mul",
@@ -99,7 +82,7 @@ def main() -> None:
     costs = primitive_costs()
     voters = min(args.ballots, 500)
     election = honest_election(
-        Manifest.from_json(MANIFEST), trustees=1, threshold=1, voters={"d": voters}
+        one_contest_manifest("bench"), trustees=1, threshold=1, voters={"d": voters}
     )
     ctx = election.ctx
     secret = election.secret("d")

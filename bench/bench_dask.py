@@ -27,12 +27,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_verify_memory import make_context  # noqa: E402
+from bench_verify_memory import make_election  # noqa: E402
 
 import openballot  # noqa: E402
 from openballot.election.ballot import encrypt_ballot  # noqa: E402
 from openballot.election.context import ElectionContext  # noqa: E402
-from openballot.election.credentials import credential_secret, new_code  # noqa: E402
+from openballot.election.credentials import credential_secret  # noqa: E402
 from openballot.record.ballot_log import CastEntry, entry_line  # noqa: E402
 from openballot.verify.ballot_pass import check_ballot_log  # noqa: E402
 from openballot.verify.cluster import check_ballot_log_on_cluster  # noqa: E402
@@ -78,8 +78,8 @@ def main() -> None:
     parser.add_argument("--segment", type=int, default=50, help="lines per segment")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    codes = [new_code() for _ in range(50)]
-    ctx = make_context(codes)
+    election = make_election(50)
+    ctx, codes = election.ctx, [code for _, code in election.voters]
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "ballots.jsonl"
         with open(log, "wb") as f:

@@ -38,37 +38,18 @@ import time
 from pathlib import Path
 from typing import Any
 
-from openballot.crypto.group import g_pow
-from openballot.crypto.keyceremony import generate_trustee
 from openballot.election.ballot import encrypt_ballot
-from openballot.election.context import ElectionContext, ceremony_context
-from openballot.election.credentials import CredentialList, credential_secret, new_code
-from openballot.election.manifest import Manifest
+from openballot.election.context import ElectionContext
+from openballot.election.credentials import credential_secret
 from openballot.record.ballot_log import CastEntry, entry_line
-
-LABELS = {"ar": "خيار", "ku": "Vebijark", "en": "Option"}
-MANIFEST = {
-    "election_id": "bench-memory",
-    "title": LABELS,
-    "districts": [{"id": "d", "labels": LABELS}],
-    "contests": [
-        {
-            "id": "c",
-            "labels": LABELS,
-            "districts": ["d"],
-            "min_selections": 1,
-            "max_selections": 1,
-            "options": [{"id": f"o{i}", "labels": LABELS} for i in range(5)],
-        }
-    ],
-}
+from openballot.testing import HonestElection, honest_election, one_contest_manifest
 
 
-def make_context(codes: list[str]) -> ElectionContext:
-    manifest = Manifest.from_json(MANIFEST)
-    _, public = generate_trustee(1, "bench", 1, ceremony_context(manifest, 1, 1))
-    secret = {"d": [g_pow(credential_secret("bench-memory", c)) for c in codes]}
-    return ElectionContext.create(manifest, 1, [public], CredentialList.of(secret))
+def make_election(credentials: int) -> HonestElection:
+    """One trustee, one district of `credentials` voters, the one-contest ballot."""
+    return honest_election(
+        one_contest_manifest("bench-memory"), trustees=1, threshold=1, voters={"d": credentials}
+    )
 
 
 def write_log(ctx: ElectionContext, codes: list[str], lines: int, path: Path) -> None:
@@ -93,8 +74,8 @@ def one_size(lines: int, credentials: int, workers: int, store: str) -> dict[str
     ballot_pass.check_valid = lambda *args: None  # workers fork after this: they see it too
     if store == "memory":
         counting.SpillingStore = lambda: SpillingStore(spill_after=1 << 62)  # type: ignore[assignment,misc]
-    codes = [new_code() for _ in range(credentials)]
-    ctx = make_context(codes)
+    election = make_election(credentials)
+    ctx, codes = election.ctx, [code for _, code in election.voters]
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "ballots.jsonl"
         write_log(ctx, codes, lines, log)

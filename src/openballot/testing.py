@@ -64,6 +64,7 @@ __all__ = [
     "honest_election",
     "demo_manifest",
     "demo_manifest_json",
+    "one_contest_manifest",
     "fresh_postgres_database",
 ]
 
@@ -74,6 +75,29 @@ def demo_manifest_json() -> dict[str, Any]:
     value = json.loads(text)
     assert isinstance(value, dict)
     return value
+
+
+def one_contest_manifest(election_id: str, options: int = 5) -> Manifest:
+    """The smallest useful ballot: one district `d`, one contest `c` of one choice among
+    options `o0`..: what the ballot benchmarks measure."""
+    labels = {"ar": "خيار", "ku": "Vebijark", "en": "Option"}
+    return Manifest.from_json(
+        {
+            "election_id": election_id,
+            "title": labels,
+            "districts": [{"id": "d", "labels": labels}],
+            "contests": [
+                {
+                    "id": "c",
+                    "labels": labels,
+                    "districts": ["d"],
+                    "min_selections": 1,
+                    "max_selections": 1,
+                    "options": [{"id": f"o{i}", "labels": labels} for i in range(options)],
+                }
+            ],
+        }
+    )
 
 
 def demo_manifest(election_id: str | None = None) -> Manifest:
