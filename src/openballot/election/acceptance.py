@@ -17,7 +17,7 @@ with the same methods, and turns each refusal into its finding.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 
@@ -43,6 +43,7 @@ __all__ = [
     "Ineligible",
     "AcceptancePolicy",
     "check_valid",
+    "check_signature_then_proofs",
 ]
 
 
@@ -136,6 +137,17 @@ def check_valid(
         verify_opening(ctx, ballot, opening)
 
 
+def check_signature_then_proofs(
+    ctx: ElectionContext, ballot: EncryptedBallot, proofs: bool = True
+) -> None:
+    """The ballot's own validity after its form, cheapest first: the signature (one proof: a
+    copied ballot with a made-up signature stops here), then the range proofs (most of the
+    cost), unless `proofs` is False (the ballot will be refused for another reason)."""
+    verify_signature(ballot)
+    if proofs:
+        verify_range_proofs(ctx, ballot)
+
+
 class AcceptancePolicy:
     """The acceptance rules of one election. Holds the credential list as a map from
     credential to district, built once (it is as large as the electorate), or given as
@@ -174,9 +186,25 @@ class AcceptancePolicy:
         whole (`check_valid`) and eligibility only for a valid line."""
         ref = BallotRef.of(ballot)
         self.check_order(ref.tracker, BallotKind.of(opening), earlier)
-        check_ballot_form(self.ctx, ballot)
+        self.check_after_order(
+            ref,
+            form=lambda: check_ballot_form(self.ctx, ballot),
+            validity=lambda: check_signature_then_proofs(self.ctx, ballot),
+            opening=lambda: None if opening is None else verify_opening(self.ctx, ballot, opening),
+        )
+
+    def check_after_order(
+        self,
+        ref: BallotRef,
+        form: Callable[[], None],
+        validity: Callable[[], None],
+        opening: Callable[[], None],
+    ) -> None:
+        """The rules after the order rule, in the policy's one order: the form, eligibility,
+        validity (signature, then range proofs), the opening. Each of `form`, `validity` and
+        `opening` raises if its rule fails: `check` runs them here; the board's writer passes
+        the answers its workers computed in advance (server/service.py `_decide`)."""
+        form()
         self.check_eligible(ref)
-        verify_signature(ballot)
-        verify_range_proofs(self.ctx, ballot)
-        if opening is not None:
-            verify_opening(self.ctx, ballot, opening)
+        validity()
+        opening()

@@ -29,14 +29,12 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
-from openballot.election.acceptance import BallotKind, BallotRef
+from openballot.election.acceptance import BallotKind, BallotRef, check_signature_then_proofs
 from openballot.election.ballot import (
     BallotOpening,
     EncryptedBallot,
     check_ballot_form,
     verify_opening,
-    verify_range_proofs,
-    verify_signature,
 )
 from openballot.election.context import ElectionContext
 from openballot.errors import DecodeError, OpenBallotError, ProofError, ProtocolError
@@ -115,12 +113,11 @@ def check_body(
     except OpenBallotError as exc:
         return CheckedBallot(kind, ref, leaf, True, invalid_form=_portable(exc))
     try:
-        verify_signature(ballot)
-        if not proofs:
-            return CheckedBallot(kind, ref, leaf, True, proofs_checked=False)
-        verify_range_proofs(ctx, ballot)
+        check_signature_then_proofs(ctx, ballot, proofs)
     except OpenBallotError as exc:
         return CheckedBallot(kind, ref, leaf, True, invalid_ballot=_portable(exc))
+    if not proofs:
+        return CheckedBallot(kind, ref, leaf, True, proofs_checked=False)
     if opening is not None:
         try:
             verify_opening(ctx, ballot, opening)

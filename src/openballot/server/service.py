@@ -409,10 +409,11 @@ class ElectionService:
         return self.ctx if self.ctx is not None and self.tally is None else None
 
     def _decide(self, checked: CheckedBallot, earlier: BallotKind | None) -> bool:
-        """The election's acceptance policy (`AcceptancePolicy.check`), in its order, with the
-        validity rule done by a worker already: True for a cast ballot already on the board (a
-        replay, answered even once the election is closed), False for a ballot to append;
-        raises for any other. Runs in the writer, against the log as it is."""
+        """The election's acceptance policy, with the answers a worker computed in advance
+        (`AcceptancePolicy.check_after_order` keeps the order of the rules): True for a cast
+        ballot already on the board (a replay, answered even once the election is closed),
+        False for a ballot to append; raises for any other. Runs in the writer, against the
+        log as it is."""
         try:
             AcceptancePolicy.check_order(checked.ref.tracker, checked.kind, earlier)
         except OutOfOrder as exc:
@@ -422,12 +423,15 @@ class ElectionService:
         self._open_ctx(CastEntry if checked.kind is BallotKind.CAST else AuditEntry)
         if not checked.checked:
             raise _Unchecked  # the election opened while it was decoded: check it now
-        checked.raise_if_invalid_form()
-        self._policy().check_eligible(checked.ref)
-        if not checked.proofs_checked:
-            raise _Unchecked  # eligible after all: its range proofs are still to check
-        checked.raise_if_invalid_ballot()
-        checked.raise_if_invalid_opening()
+
+        def validity() -> None:
+            if not checked.proofs_checked:
+                raise _Unchecked  # eligible after all: its range proofs are still to check
+            checked.raise_if_invalid_ballot()
+
+        self._policy().check_after_order(
+            checked.ref, checked.raise_if_invalid_form, validity, checked.raise_if_invalid_opening
+        )
         return False
 
     def _presumed_eligible(self, body: Any) -> bool:
