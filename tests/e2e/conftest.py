@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -10,6 +11,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -17,6 +19,8 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 ADMIN_TOKEN = "e2e-admin-token"
+# The accessibility audit: axe-core, pinned in web/package.json, run inside the real page.
+AXE = REPO / "web" / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def _free_port() -> int:
@@ -83,3 +87,33 @@ def browser() -> Iterator[object]:
         )
         yield b
         b.close()
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """Every WCAG 2.x A/AA violation axe-core finds in the page as it is now."""
+    if not AXE.exists():
+        raise AssertionError(f"{AXE} is missing: run `make web` (make test does)")
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        # Through the DevTools protocol, not a <script> tag: the page's own Content Security
+        # Policy (script-src 'self') stays as it is served.
+        page.evaluate(AXE.read_text(encoding="utf-8") + "\n;void 0")
+    result = page.evaluate(
+        """async () => {
+            const r = await axe.run(document, {runOnly: {type: 'tag',
+                values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}});
+            return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}));
+        }"""
+    )
+    return list(result)
+
+
+def assert_accessible(page: Any, where: str) -> None:
+    """Fail with every violation listed, naming the page state in `where`."""
+    violations = axe_violations(page)
+    assert violations == [], f"axe-core, {where}:\n" + json.dumps(violations, indent=1)
+
+
+@pytest.fixture
+def accessible() -> Any:
+    """`accessible(page, "where")`: fail when axe-core finds a violation in the page now."""
+    return assert_accessible

@@ -93,7 +93,7 @@ def set_up_election(
 
 def vote_in_booth(page: Any, url: str, eid: str, language: str, code: str,
                   choices: dict[str, list[str]], audit_first: bool, shot: str,
-                  shots: Path) -> str:
+                  shots: Path, accessible: Any) -> str:
     page.goto(f"{url}/booth/?election={eid}")
     page.select_option("#language", language)
     page.fill("#code", code)
@@ -103,6 +103,7 @@ def vote_in_booth(page: Any, url: str, eid: str, language: str, code: str,
         for option in options:
             page.check(f'fieldset[data-contest="{contest}"] input[data-option="{option}"]')
     page.screenshot(path=str(shots / f"booth-{language}.png"), full_page=True)
+    accessible(page, f"booth ballot, {language}")
     page.click("#encrypt")
     first_tracker = page.text_content("#tracker", timeout=30_000)
     if audit_first:
@@ -117,13 +118,14 @@ def vote_in_booth(page: Any, url: str, eid: str, language: str, code: str,
     page.wait_for_selector("#receipt-status", timeout=30_000)
     status = page.text_content("#receipt-status")
     page.screenshot(path=str(shots / shot), full_page=True)
+    accessible(page, f"booth receipt, {language}")
     assert status is not None and "verified" in status, status
     tracker = page.text_content("#tracker") or ""
     return "".join(tracker.split())
 
 
 def test_booth_votes_pass_the_verifier(
-    server: str, browser: Any, admin_headers: dict[str, str], tmp_path: Path
+    server: str, browser: Any, admin_headers: dict[str, str], tmp_path: Path, accessible: Any
 ) -> None:
     arabic_voter, english_voter, kurdish_voter = new_code(), new_code(), new_code()
     voters = {arabic_voter: "north", english_voter: "south", kurdish_voter: "north"}
@@ -134,13 +136,13 @@ def test_booth_votes_pass_the_verifier(
     page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
     t1 = vote_in_booth(page, server, eid, "ar", arabic_voter,
                        {"president": ["bashir"], "council-north": ["n1", "n3"],
-                        "referendum": ["yes"]}, False, "booth-ar-receipt.png", shots)
+                        "referendum": ["yes"]}, False, "booth-ar-receipt.png", shots, accessible)
     t2 = vote_in_booth(page, server, eid, "en", english_voter,
                        {"president": ["dilan"], "council-south": ["s2"], "referendum": ["no"]},
-                       True, "booth-en-receipt.png", shots)
+                       True, "booth-en-receipt.png", shots, accessible)
     t3 = vote_in_booth(page, server, eid, "ku", kurdish_voter,
                        {"president": ["bashir"], "council-north": ["n5"],
-                        "referendum": ["yes"]}, False, "booth-ku-receipt.png", shots)
+                        "referendum": ["yes"]}, False, "booth-ku-receipt.png", shots, accessible)
     assert len({t1, t2, t3}) == 3
 
     c = httpx.Client(base_url=server, timeout=120)
