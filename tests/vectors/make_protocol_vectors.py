@@ -197,10 +197,28 @@ def digest_examples(ctx: ElectionContext) -> list[dict[str, Any]]:
 # -- the election ---------------------------------------------------------------------------------
 
 
+#: The optional fields of protocol.md 8: the election's vectors are made without them (so they
+#: are those of every manifest that declares none), and `manifest_seats` shows them.
+_SEAT_FIELDS = ("seats", "allocation", "threshold_percent", "registered")
+
+
+def manifest_seats_json() -> dict[str, Any]:
+    """The demo manifest with its seats and registered voters, and a threshold with decimals
+    (2.5 %: encoded [5, 2])."""
+    value = demo_manifest_json()
+    value["election_id"] = "vectors-seats-2026"
+    value["contests"][2]["threshold_percent"] = 2.5
+    return value
+
+
 def manifest_json() -> dict[str, Any]:
     """The demo manifest, with extra languages on a few labels so that sorting them matters
-    (labels are hashed sorted by language code: ar, de, en, fa, ku, tr)."""
+    (labels are hashed sorted by language code: ar, de, en, fa, ku, tr), without the optional
+    seat fields."""
     value = demo_manifest_json()
+    for item in [*value["districts"], *value["contests"]]:
+        for key in _SEAT_FIELDS:
+            item.pop(key, None)
     value["election_id"] = "vectors-2026"
     value["title"]["tr"] = "Deneme seçimi 2026"
     value["title"]["de"] = "Testwahl 2026"
@@ -497,11 +515,8 @@ def build() -> dict[str, Any]:
         "encode": encode_examples(),
         "digest": digest_examples(ctx),
         "credentials": credentials,
-        "manifest": {
-            "json": manifest.to_json(),
-            "encoding": encode(manifest.encoding()).hex(),
-            "digest": manifest.digest().hex(),
-        },
+        "manifest": manifest_vector(manifest),
+        "manifest_seats": manifest_vector(Manifest.from_json(manifest_seats_json())),
         "election": {
             "manifest": manifest.to_json(),
             "threshold": ctx.threshold,
@@ -525,6 +540,14 @@ def build() -> dict[str, Any]:
         "ballots": ballots,
         "merkle": merkle,
         "tree_heads": tree_head_examples(manifest.election_id, merkle),
+    }
+
+
+def manifest_vector(manifest: Manifest) -> dict[str, Any]:
+    return {
+        "json": manifest.to_json(),
+        "encoding": encode(manifest.encoding()).hex(),
+        "digest": manifest.digest().hex(),
     }
 
 

@@ -103,3 +103,61 @@ test('bad trustee sets are refused', () => {
   p.response = (p.response[0] === '0' ? '1' : '0') + p.response.slice(1);
   assert.throws(() => contextFromElection(badProof), ProofError);
 });
+
+// Seats, allocation, threshold and registered voters (protocol.md 8): optional trailing
+// elements of the encoding, bound by the digest; a manifest without them keeps its digest.
+test('manifest with seats: encoding and digest as the Python reference', () => {
+  const v = protocol.manifest_seats;
+  const m = Manifest.fromJSON(v.json);
+  assert.equal(toHex(encode(m.encoding())), v.encoding);
+  assert.equal(toHex(m.digest()), v.digest);
+  assert.deepEqual(m.toJSON(), v.json);
+  assert.deepEqual(m.contest('council-south').seats, { seats: 2, allocation: 'sainte-lague', threshold: [5, 2] });
+  assert.equal(m.district('north').registered, 150);
+});
+
+test('the seat fields change the digest, and 2.50 reads as 2.5', () => {
+  const v = protocol.manifest_seats;
+  const changes = [
+    (j) => { j.contests[1].seats = 4; },
+    (j) => { j.contests[1].allocation = 'hare'; },
+    (j) => { j.contests[1].threshold_percent = 5.5; },
+    (j) => { delete j.contests[1].threshold_percent; },
+    (j) => { j.districts[0].registered = 151; },
+    (j) => { delete j.districts[0].registered; },
+  ];
+  for (const change of changes) {
+    const j = structuredClone(v.json);
+    change(j);
+    assert.notEqual(toHex(Manifest.fromJSON(j).digest()), v.digest, String(change));
+  }
+  const same = JSON.parse(JSON.stringify(v.json).replace('"threshold_percent":2.5', '"threshold_percent":2.50'));
+  assert.equal(toHex(Manifest.fromJSON(same).digest()), v.digest);
+});
+
+test('bad seat fields are refused as the Python decoder refuses them', () => {
+  const bad = [
+    [(j) => { delete j.contests[1].allocation; }, /needs both "seats" and "allocation"/],
+    [(j) => { delete j.contests[1].seats; }, /needs both "seats" and "allocation"/],
+    [(j) => { delete j.contests[0].seats; delete j.contests[0].allocation; j.contests[0].threshold_percent = 3; }, /threshold_percent without seats/],
+    [(j) => { j.contests[1].seats = 0; }, /seats: expected at least 1/],
+    [(j) => { j.contests[1].seats = 100001; }, /at most 100000/],
+    [(j) => { j.contests[1].allocation = 'borda'; }, /allocation: expected one of/],
+    [(j) => { j.contests[1].threshold_percent = 100.5; }, /from 0 to 100/],
+    [(j) => { j.contests[1].threshold_percent = -1; }, /from 0 to 100/],
+    [(j) => { j.contests[1].threshold_percent = '5'; }, /expected a number/],
+    [(j) => { j.contests[1].threshold_percent = 1e-10; }, /at most 9 decimals/],
+    [(j) => { j.districts[0].registered = -1; }, /registered: expected at least 0/],
+    [(j) => { j.districts[0].registered = 1.5; }, /registered: expected an integer/],
+  ];
+  for (const [change, message] of bad) {
+    const j = structuredClone(protocol.manifest_seats.json);
+    change(j);
+    assert.throws(() => Manifest.fromJSON(j), (e) => e instanceof DecodeError && message.test(e.message), String(change));
+  }
+  const j = structuredClone(protocol.manifest_seats.json);
+  j.contests[0].seats = 9; // more seats than options under plurality: fine, reported unfilled
+  assert.equal(Manifest.fromJSON(j).contest('president').seats.seats, 9);
+  j.contests[1].threshold_percent = 0.000000001;
+  assert.deepEqual(Manifest.fromJSON(j).contest('council-north').seats.threshold, [1, 1000000000]);
+});

@@ -6,11 +6,15 @@ vote from. Every label must exist in each of `REQUIRED_LANGUAGES`.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from openballot.crypto.encoding import Encodable, digest
+from openballot.election.seats import AllocationRule, Method
 from openballot.errors import DecodeError
 from openballot.jsonfields import get, get_int, get_list, get_obj, get_str, obj, only_keys, text
 
@@ -22,6 +26,9 @@ __all__ = [
     "District",
     "Manifest",
     "check_id",
+    "MAX_SEATS",
+    "MAX_THRESHOLD_DECIMALS",
+    "threshold_percent",
 ]
 
 #: Arabic, Kurdish (Kurmanji), English.
@@ -31,6 +38,15 @@ _LANG = re.compile(r"[a-z]{2,3}")
 # Control characters (Unicode category Cc): a terminal, a log or a PDF acts on them, so a
 # label carrying one could rewrite what is shown next to it.
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+#: More seats than any assembly has; it keeps every count far inside the encoding's range.
+MAX_SEATS = 100_000
+#: A threshold has at most this many decimals, so that it reads the same from the JSON
+#: number's text in every language (JavaScript sees only a double; its shortest text is the
+#: decimal written for a number of at most 12 significant digits) and encodes as two small
+#: integers (protocol.md 8).
+MAX_THRESHOLD_DECIMALS = 9
+_CONTEST_KEYS = {"id", "labels", "districts", "min_selections", "max_selections", "options"}
+_SEAT_KEYS = {"seats", "allocation", "threshold_percent"}
 
 
 def check_id(value: str, where: str) -> str:
@@ -84,8 +100,16 @@ class Option:
 
 @dataclass(frozen=True, slots=True)
 class District:
+    """`registered`: the district's registered voters when the manifest gives them (public
+    figures for turnout; the credentials published are counted apart)."""
+
     id: str
     labels: Labels
+    registered: int | None = None
+
+    def encoding(self) -> Encodable:
+        head: list[Encodable] = [self.id, self.labels.encoding()]
+        return head if self.registered is None else [*head, self.registered]
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,9 +122,37 @@ class Contest:
     min_selections: int
     max_selections: int
     options: tuple[Option, ...]
+    #: How its seats are shared (docs/seats.md); None: a contest without seats.
+    seats: AllocationRule | None = None
 
     def option_ids(self) -> tuple[str, ...]:
         return tuple(o.id for o in self.options)
+
+    def encoding(self) -> Encodable:
+        body: list[Encodable] = [
+            self.id,
+            self.labels.encoding(),
+            list(self.districts),
+            self.min_selections,
+            self.max_selections,
+            [[o.id, o.labels.encoding()] for o in self.options],
+        ]
+        if self.seats is None:
+            return body
+        t = self.seats.threshold_percent
+        return [*body, self.seats.seats, self.seats.method.value, [t.numerator, t.denominator]]
+
+    def seats_json(self) -> dict[str, Any]:
+        """The contest's seat fields as the manifest writes them (none without seats)."""
+        if self.seats is None:
+            return {}
+        out: dict[str, Any] = {"seats": self.seats.seats, "allocation": self.seats.method.value}
+        t = self.seats.threshold_percent
+        if t:
+            # At most 9 decimals and 12 significant digits: the double's shortest text is
+            # the decimal itself.
+            out["threshold_percent"] = t.numerator if t.denominator == 1 else float(t)
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,18 +181,8 @@ class Manifest:
         return [
             self.election_id,
             self.title.encoding(),
-            [[d.id, d.labels.encoding()] for d in self.districts],
-            [
-                [
-                    c.id,
-                    c.labels.encoding(),
-                    list(c.districts),
-                    c.min_selections,
-                    c.max_selections,
-                    [[o.id, o.labels.encoding()] for o in c.options],
-                ]
-                for c in self.contests
-            ],
+            [d.encoding() for d in self.districts],
+            [c.encoding() for c in self.contests],
         ]
 
     def digest(self) -> bytes:
@@ -151,7 +193,11 @@ class Manifest:
         return {
             "election_id": self.election_id,
             "title": self.title.to_json(),
-            "districts": [{"id": d.id, "labels": d.labels.to_json()} for d in self.districts],
+            "districts": [
+                {"id": d.id, "labels": d.labels.to_json()}
+                | ({} if d.registered is None else {"registered": d.registered})
+                for d in self.districts
+            ],
             "contests": [
                 {
                     "id": c.id,
@@ -161,6 +207,7 @@ class Manifest:
                     "max_selections": c.max_selections,
                     "options": [{"id": o.id, "labels": o.labels.to_json()} for o in c.options],
                 }
+                | c.seats_json()
                 for c in self.contests
             ],
         }
@@ -175,11 +222,12 @@ class Manifest:
         for i, d in enumerate(get_list(o, "districts", where)):
             w = f"{where}.districts[{i}]"
             d = obj(d, w)
-            only_keys(d, {"id", "labels"}, w)
+            only_keys(d, {"id", "labels", "registered"}, w)
             districts.append(
                 District(
                     check_id(get_str(d, "id", w), f"{w}.id"),
                     Labels.from_json(get_obj(d, "labels", w), f"{w}.labels"),
+                    get_int(d, "registered", w) if "registered" in d else None,
                 )
             )
         district_ids = [d.id for d in districts]
@@ -190,9 +238,7 @@ class Manifest:
         for i, c in enumerate(get_list(o, "contests", where)):
             w = f"{where}.contests[{i}]"
             c = obj(c, w)
-            only_keys(
-                c, {"id", "labels", "districts", "min_selections", "max_selections", "options"}, w
-            )
+            only_keys(c, _CONTEST_KEYS | _SEAT_KEYS, w)
             options = []
             for k, opt in enumerate(get_list(c, "options", w)):
                 wo = f"{w}.options[{k}]"
@@ -229,6 +275,7 @@ class Manifest:
                     low,
                     high,
                     tuple(options),
+                    _seat_rule(c, w),
                 )
             )
         if not contests:
@@ -238,6 +285,47 @@ class Manifest:
             if not any(d in c.districts for c in contests):
                 raise DecodeError(f"{where}.districts: district {d!r} has no contest")
         return cls(election_id, title, tuple(districts), tuple(contests))
+
+
+def _seat_rule(c: dict[str, Any], where: str) -> AllocationRule | None:
+    """The optional `seats`, `allocation` and `threshold_percent` of a contest (both of the
+    first two or neither; a threshold only with them)."""
+    if not _SEAT_KEYS & c.keys():
+        return None
+    if "seats" not in c or "allocation" not in c:
+        raise DecodeError(
+            f'{where}: a contest with seats needs both "seats" and "allocation"'
+            + ("" if "seats" in c or "allocation" in c else " (threshold_percent without seats)")
+        )
+    seats = get_int(c, "seats", where, minimum=1)
+    if seats > MAX_SEATS:
+        raise DecodeError(f"{where}.seats: expected at most {MAX_SEATS}, got {seats}")
+    method = c["allocation"]
+    if not isinstance(method, str) or method not in {m.value for m in Method}:
+        names = ", ".join(repr(m.value) for m in Method)
+        raise DecodeError(f"{where}.allocation: expected one of {names}, got {method!r}")
+    threshold = Fraction(0)
+    if "threshold_percent" in c:
+        threshold = threshold_percent(c["threshold_percent"], f"{where}.threshold_percent")
+    return AllocationRule(Method(method), seats, threshold)
+
+
+def threshold_percent(value: Any, where: str) -> Fraction:
+    """A threshold in percent, read exactly: an integer, or a JSON number with a fraction
+    (which Python's json reads as a float: its shortest text, `repr`, is the decimal the JSON
+    held, for a number in [0, 100] with at most 9 decimals)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise DecodeError(f"{where}: expected a number, got {type(value).__name__}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise DecodeError(f"{where}: expected a number, got {value!r}")
+    exact = Fraction(value) if isinstance(value, int) else Fraction(Decimal(repr(value)))
+    if not 0 <= exact <= 100:
+        raise DecodeError(f"{where}: expected a percentage from 0 to 100, got {value!r}")
+    if 10**MAX_THRESHOLD_DECIMALS % exact.denominator:
+        raise DecodeError(
+            f"{where}: at most {MAX_THRESHOLD_DECIMALS} decimals are allowed, got {value!r}"
+        )
+    return exact
 
 
 def _unique(ids: list[str], where: str) -> None:

@@ -9,6 +9,11 @@ import { get, getInt, getList, getObj, getStr, obj, onlyKeys } from './json.js';
 export const REQUIRED_LANGUAGES = Object.freeze(['ar', 'ku', 'en']);
 const ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 const LANG = /^[a-z]{2,3}$/;
+const CONTEST_KEYS = ['id', 'labels', 'districts', 'min_selections', 'max_selections', 'options'];
+const SEAT_KEYS = ['seats', 'allocation', 'threshold_percent'];
+export const ALLOCATIONS = Object.freeze(['plurality', 'dhondt', 'sainte-lague', 'hare']);
+export const MAX_SEATS = 100000;
+const MAX_THRESHOLD_DECIMALS = 9;
 
 function checkId(value, where) {
   if (!ID.test(value)) {
@@ -60,12 +65,70 @@ export class Labels {
   }
 }
 
+const gcd = (a, b) => (b === 0n ? a : gcd(b, a % b));
+
+/**
+ * A threshold in percent as an exact rational [numerator, denominator] in lowest terms, as
+ * manifest.py reads it. JSON.parse gives a double; for a number in [0, 100] with at most 9
+ * decimals its shortest text (String) is the decimal the JSON held, read here with BigInt.
+ */
+export function thresholdPercent(value, where) {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new DecodeError(`${where}: expected a number, got ${JSON.stringify(value)}`);
+  }
+  if (!(value >= 0 && value <= 100)) {
+    throw new DecodeError(`${where}: expected a percentage from 0 to 100, got ${value}`);
+  }
+  const [mantissa, exp = '0'] = String(value).split('e');
+  const [whole, frac = ''] = mantissa.split('.');
+  const scale = frac.length - Number(exp);
+  let num = BigInt(whole + frac);
+  let den = 1n;
+  if (scale > 0) den = 10n ** BigInt(scale);
+  else num *= 10n ** BigInt(-scale);
+  const g = num === 0n ? den : gcd(num, den);
+  num /= g;
+  den /= g;
+  if (10n ** BigInt(MAX_THRESHOLD_DECIMALS) % den !== 0n) {
+    throw new DecodeError(`${where}: at most ${MAX_THRESHOLD_DECIMALS} decimals are allowed, got ${value}`);
+  }
+  return Object.freeze([Number(num), Number(den)]);
+}
+
+/** The optional seat fields of a contest, as manifest.py's `_seat_rule`; null without seats. */
+function seatRule(c, where) {
+  if (!SEAT_KEYS.some((k) => k in c)) return null;
+  if (!('seats' in c) || !('allocation' in c)) {
+    const alone = 'seats' in c || 'allocation' in c ? '' : ' (threshold_percent without seats)';
+    throw new DecodeError(`${where}: a contest with seats needs both "seats" and "allocation"${alone}`);
+  }
+  const seats = getInt(c, 'seats', where, 1);
+  if (seats > MAX_SEATS) throw new DecodeError(`${where}.seats: expected at most ${MAX_SEATS}, got ${seats}`);
+  if (!ALLOCATIONS.includes(c.allocation)) {
+    const names = ALLOCATIONS.map((m) => `'${m}'`).join(', ');
+    throw new DecodeError(`${where}.allocation: expected one of ${names}, got ${JSON.stringify(c.allocation)}`);
+  }
+  const threshold =
+    'threshold_percent' in c
+      ? thresholdPercent(c.threshold_percent, `${where}.threshold_percent`)
+      : Object.freeze([0, 1]);
+  return Object.freeze({ seats, allocation: c.allocation, threshold });
+}
+
 function unique(ids, where) {
   const seen = new Set();
   for (const i of ids) {
     if (seen.has(i)) throw new DecodeError(`${where}: duplicate id '${i}'`);
     seen.add(i);
   }
+}
+
+function seatsJSON(rule) {
+  if (rule === null) return {};
+  const [num, den] = rule.threshold;
+  const out = { seats: rule.seats, allocation: rule.allocation };
+  if (num !== 0) out.threshold_percent = num / den;
+  return out;
 }
 
 export class Manifest {
@@ -101,7 +164,8 @@ export class Manifest {
     return [
       this.electionId,
       this.title.encoding(),
-      this.districts.map((d) => [d.id, d.labels.encoding()]),
+      // Optional trailing elements, only when declared (protocol.md 8).
+      this.districts.map((d) => [d.id, d.labels.encoding(), ...(d.registered === null ? [] : [d.registered])]),
       this.contests.map((c) => [
         c.id,
         c.labels.encoding(),
@@ -109,6 +173,7 @@ export class Manifest {
         c.minSelections,
         c.maxSelections,
         c.options.map((o) => [o.id, o.labels.encoding()]),
+        ...(c.seats === null ? [] : [c.seats.seats, c.seats.allocation, [...c.seats.threshold]]),
       ]),
     ];
   }
@@ -122,7 +187,11 @@ export class Manifest {
     return {
       election_id: this.electionId,
       title: this.title.toJSON(),
-      districts: this.districts.map((d) => ({ id: d.id, labels: d.labels.toJSON() })),
+      districts: this.districts.map((d) => ({
+        id: d.id,
+        labels: d.labels.toJSON(),
+        ...(d.registered === null ? {} : { registered: d.registered }),
+      })),
       contests: this.contests.map((c) => ({
         id: c.id,
         labels: c.labels.toJSON(),
@@ -130,6 +199,7 @@ export class Manifest {
         min_selections: c.minSelections,
         max_selections: c.maxSelections,
         options: c.options.map((o) => ({ id: o.id, labels: o.labels.toJSON() })),
+        ...seatsJSON(c.seats),
       })),
     };
   }
@@ -142,10 +212,11 @@ export class Manifest {
     const districts = getList(o, 'districts', where).map((d0, i) => {
       const w = `${where}.districts[${i}]`;
       const d = obj(d0, w);
-      onlyKeys(d, ['id', 'labels'], w);
+      onlyKeys(d, ['id', 'labels', 'registered'], w);
       return Object.freeze({
         id: checkId(getStr(d, 'id', w), `${w}.id`),
         labels: Labels.fromJSON(getObj(d, 'labels', w), `${w}.labels`),
+        registered: 'registered' in d ? getInt(d, 'registered', w) : null,
       });
     });
     const districtIds = districts.map((d) => d.id);
@@ -154,7 +225,7 @@ export class Manifest {
     const contests = getList(o, 'contests', where).map((c0, i) => {
       const w = `${where}.contests[${i}]`;
       const c = obj(c0, w);
-      onlyKeys(c, ['id', 'labels', 'districts', 'min_selections', 'max_selections', 'options'], w);
+      onlyKeys(c, [...CONTEST_KEYS, ...SEAT_KEYS], w);
       const options = getList(c, 'options', w).map((p0, k) => {
         const wo = `${w}.options[${k}]`;
         const p = obj(p0, wo);
@@ -190,6 +261,7 @@ export class Manifest {
         minSelections: low,
         maxSelections: high,
         options: Object.freeze(options),
+        seats: seatRule(c, w),
       });
     });
     if (!contests.length) throw new DecodeError(`${where}.contests: at least one contest is needed`);
