@@ -21,14 +21,15 @@ from openballot.crypto.proofs import ChaumPedersenProof, SchnorrProof
 from openballot.crypto.signed import verify_signature
 from openballot.crypto.threshold import DecryptionShare, combine, partial_decrypt
 from openballot.election.context import ElectionContext
+from openballot.election.result import Result
 from openballot.election.tally import Slot, Tally, slot_entries
-from openballot.errors import DecodeError, ProofError, ProtocolError
-from openballot.jsonfields import get_int, get_list, get_obj, obj, only_keys
+from openballot.errors import ProofError, ProtocolError
+from openballot.jsonfields import get_int, get_obj, obj, only_keys
 
 __all__ = [
     "TAG_DECRYPTION_SIGNATURE",
     "TrusteeDecryption",
-    "Result",
+    "Result",  # made here by compute_result; defined in openballot.election.result
     "decryption_context",
     "decrypt_tally",
     "verify_trustee_decryption",
@@ -146,53 +147,11 @@ def verify_trustee_decryption(ctx: ElectionContext, tally: Tally, dec: TrusteeDe
             ) from None
 
 
-@dataclass(frozen=True, slots=True)
-class Result:
-    decrypted_by: tuple[int, ...]
-    counts: tuple[tuple[Slot, int], ...]
-
-    def totals(self) -> dict[str, dict[str, int]]:
-        """Per contest, per option, summed over the contest's districts."""
-        out: dict[str, dict[str, int]] = {}
-        for (contest, _, option), n in self.counts:
-            out.setdefault(contest, {}).setdefault(option, 0)
-            out[contest][option] += n
-        return out
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "decrypted_by": list(self.decrypted_by),
-            "counts": [
-                {"contest": c, "district": d, "option": o, "count": n}
-                for (c, d, o), n in self.counts
-            ],
-            "totals": self.totals(),
-        }
-
-    @classmethod
-    def from_json(cls, value: Any, ctx: ElectionContext, where: str = "result") -> Result:
-        o = obj(value, where)
-        only_keys(o, {"decrypted_by", "counts", "totals"}, where)
-        by = get_list(o, "decrypted_by", where)
-        n = len(ctx.trustees)
-        if not all(type(i) is int and 1 <= i <= n for i in by) or len(set(by)) != len(by):
-            raise DecodeError(
-                f"{where}.decrypted_by: expected distinct trustee numbers from 1 to {n}"
-            )
-        counts = [
-            (slot, get_int(item, "count", w))
-            for slot, item, w in slot_entries(ctx, o, "counts", {"count"}, where)
-        ]
-        result = cls(tuple(by), tuple(counts))
-        if o.get("totals") != result.totals():
-            raise DecodeError(f"{where}.totals: do not add up to the per-district counts")
-        return result
-
-
 def compute_result(
     ctx: ElectionContext, tally: Tally, decryptions: Sequence[TrusteeDecryption]
 ) -> Result:
-    """Combine verified decryptions of at least t trustees into counts.
+    """Combine verified decryptions of at least t trustees into counts, and those into the
+    result (figures and seats, `Result.of`).
 
     Each count is recovered by a discrete log bounded by the ballots counted in its district.
     """
@@ -216,4 +175,4 @@ def compute_result(
                 f"contest {slot[0]!r}, district {slot[1]!r}, option {slot[2]!r}: the decryption "
                 f"is not a count between 0 and {bound}"
             ) from None
-    return Result(tuple(by), tuple(counts))
+    return Result.of(ctx, tally, by, counts)

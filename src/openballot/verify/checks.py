@@ -116,6 +116,16 @@ class Check(StrEnum):
     )
     RESULT_DECRYPTION = "result.decryption", "the named decryptions cannot give a result"
     RESULT_COUNT = "result.count", "a count differs from the one the decryptions give"
+    RESULT_FIGURES = (
+        "result.figures",
+        "a district's or contest's figures differ from the record's (registered, credentials, "
+        "counting ballots, blank)",
+    )
+    RESULT_SEATS = (
+        "result.seats",
+        "a contest's seats, excluded options or unfilled seats differ from the allocation",
+    )
+    RESULT_TIES = "result.ties", "a tie is missing, invented, or not settled by the public draw"
 
 
 def order_check(rule: Rule) -> Check:

@@ -36,6 +36,7 @@ from openballot.verify.board_check import check_board
 from openballot.verify.checks import Check
 from openballot.verify.cluster import check_ballot_log_on_cluster
 from openballot.verify.findings import Report
+from openballot.verify.outcome import compare_outcome
 from openballot.verify.receipt_fate import receipt_fates
 
 __all__ = ["verify_record", "load_context", "read_receipts"]
@@ -400,3 +401,4 @@ def _compare_result(
                 f"result.json contest {slot[0]!r} district {slot[1]!r} option {slot[2]!r}",
                 f"says {n_theirs}, the decryption gives {n_mine}",
             )
+    compare_outcome(theirs, mine, report)
