@@ -1,6 +1,7 @@
 """`openballot demo`: a whole election through the same steps the roles run on their own
-machines: 3 trustees (threshold 2), credentials for two districts, votes with re-votes and
-audited ballots, the tally, decryption with one trustee absent, and the result."""
+machines: 3 trustees (threshold 2), credentials for every district of the manifest (the
+bundled one, or any given with --manifest), votes with re-votes and audited ballots, the
+tally, decryption with one trustee absent, and the result with its figures and seats."""
 
 from __future__ import annotations
 
@@ -10,17 +11,19 @@ import tempfile
 from importlib import resources
 from pathlib import Path
 
-from rich.console import Console
+from rich.console import Console, Group
 from rich.progress import Progress
+from rich.table import Table
 
-from openballot.cli import steps
+from openballot.cli import roles, steps
 from openballot.cli.tables import result_table
+from openballot.election.decryption import Result
 from openballot.election.manifest import Manifest
 from openballot.errors import ProtocolError, RecordError
 from openballot.record.ballot_box import BallotBox
 from openballot.record.layout import RecordLayout
 
-__all__ = ["run_demo", "demo_manifest_path"]
+__all__ = ["run_demo", "demo_manifest_path", "spread_voters", "outcome_tables"]
 
 TRUSTEES = ("United Nations electoral team", "Party coalition A", "Civil-society observers")
 ABSENT_TRUSTEE = 2
@@ -28,6 +31,19 @@ ABSENT_TRUSTEE = 2
 
 def demo_manifest_path() -> Path:
     return Path(str(resources.files("openballot.cli") / "demo_manifest.json"))
+
+
+def spread_voters(manifest: Manifest, voters: int) -> dict[str, int]:
+    """`voters` spread over the manifest's districts as evenly as can be, earlier districts
+    taking the remainder; every district needs at least one voter."""
+    ids = manifest.district_ids()
+    if voters < len(ids):
+        raise ProtocolError(
+            f"the demo needs at least one voter per district: {len(ids)} districts, "
+            f"{voters} voter(s); give --voters {len(ids)} or more"
+        )
+    base, extra = divmod(voters, len(ids))
+    return {d: base + (i < extra) for i, d in enumerate(ids)}
 
 
 def random_choices(manifest: Manifest, district: str, rng: random.Random) -> dict[str, list[str]]:
@@ -51,10 +67,15 @@ def run_demo(
     workers: int | None,
     out: Console,
     rng: random.Random | None = None,
+    manifest_file: Path | None = None,
 ) -> None:
-    """Run the whole election into `record`. `rng` draws the voters' choices and their coin
-    tosses (audit a ballot first: 5 %; re-vote: 10 %), default a fresh `random.Random()`
-    seeded by the system; keys, codes and proofs always use the system's randomness."""
+    """Run the whole election into `record` on `manifest_file` (default: the bundled demo
+    manifest). `rng` draws the voters' choices and their coin tosses (audit a ballot first:
+    5 %; re-vote: 10 %), default a fresh `random.Random()` seeded by the system; keys, codes
+    and proofs always use the system's randomness."""
+    manifest_file = demo_manifest_path() if manifest_file is None else manifest_file
+    # Read and checked before the old record is removed: a bad manifest changes nothing.
+    per_district = spread_voters(roles.read_manifest(manifest_file), voters)
     if record.exists():
         if not (record / "record.json").exists():
             raise RecordError(f"{record}: exists and is not a record; choose another --record")
@@ -62,7 +83,7 @@ def run_demo(
     rng = random.Random() if rng is None else rng
     with tempfile.TemporaryDirectory(prefix="openballot-demo-secrets-") as tmp:
         secrets_dir = Path(tmp)
-        manifest = steps.new_election(record, demo_manifest_path(), len(TRUSTEES), 2)
+        manifest = steps.new_election(record, manifest_file, len(TRUSTEES), 2)
         out.print(f"[bold]{manifest.title.get('en')}[/]: record at {record}")
         for i, name in enumerate(TRUSTEES, start=1):
             steps.trustee_keygen(record, i, name, secrets_dir / f"trustee-{i}.secret.json")
@@ -77,10 +98,7 @@ def run_demo(
                 secrets_dir / f"trustee-{i}.share.json",
             )
         out.print(f"key ceremony: {len(TRUSTEES)} trustees, threshold 2, no complaints")
-        north = voters - voters // 2
-        issued = steps.generate_credentials(
-            record, {"north": north, "south": voters - north}, secrets_dir / "codes.json"
-        )
+        issued = steps.generate_credentials(record, per_district, secrets_dir / "codes.json")
         ctx = steps.open_election(record)
         out.print(
             f"{len(issued)} credentials published; election open "
@@ -118,3 +136,61 @@ def run_demo(
         out.print(f"decrypted by trustees 1 and 3; trustee {ABSENT_TRUSTEE} is absent")
         result = steps.publish_result(record)
     out.print(result_table(manifest, result))
+    out.print(outcome_tables(manifest, result))
+
+
+def outcome_tables(manifest: Manifest, result: Result, language: str = "en") -> Group:
+    """The figures (turnout, blanks) and the seats of `result`, as terminal tables in one
+    language (the localized `openballot results` printing is the results command's)."""
+    turnout = Table(title="Turnout")
+    for name in ("district", "registered", "credentials", "counting ballots", "turnout"):
+        turnout.add_column(name, justify="left" if name == "district" else "right")
+    for f in result.districts:
+        share = f"{100 * f.counting_ballots / f.credentials:.1f} %" if f.credentials else "-"
+        registered = "-" if f.registered is None else str(f.registered)
+        label = next(d.labels.get(language) for d in manifest.districts if d.id == f.district)
+        turnout.add_row(label, registered, str(f.credentials), str(f.counting_ballots), share)
+    blanks = Table(title="Blank selections")
+    for name in ("contest", "district", "counting ballots", "blank"):
+        blanks.add_column(name, justify="left" if name in ("contest", "district") else "right")
+    for cf in result.contests:
+        blanks.add_row(
+            manifest.contest(cf.contest).labels.get(language),
+            cf.district,
+            str(cf.counting_ballots),
+            str(cf.blank),
+        )
+    parts: list[Table | str] = [turnout, blanks]
+    outcome, totals = result.outcome, result.totals()
+    for contest in (c for c in manifest.contests if c.seats is not None):
+        assert contest.seats is not None
+        rule = contest.seats
+        threshold = (
+            f", threshold {float(rule.threshold_percent):g} %" if rule.threshold_percent else ""
+        )
+        seats = Table(
+            title=f"{contest.labels.get(language)}: {rule.seats} seat(s), "
+            f"{rule.method.value}{threshold}"
+        )
+        for name in ("option", "votes", "seats"):
+            seats.add_column(name, justify="left" if name == "option" else "right")
+        won = {o: n for cid, o, n in outcome.seats if cid == contest.id}
+        excluded = {o for cid, o in outcome.excluded if cid == contest.id}
+        for option in contest.options:
+            note = " (under the threshold)" if option.id in excluded else ""
+            seats.add_row(
+                option.labels.get(language) + note,
+                str(totals[contest.id][option.id]),
+                str(won[option.id]),
+            )
+        parts.append(seats)
+        for cid, n in outcome.unfilled:
+            if cid == contest.id:
+                parts.append(f"{n} seat(s) unfilled: no option could take them")
+        for cid, tie in outcome.ties:
+            if cid == contest.id:
+                parts.append(
+                    f"tie for seat {tie.first_seat} ({tie.seats} seat(s)) among "
+                    f"{', '.join(tie.options)}: the public draw gave {', '.join(tie.order)}"
+                )
+    return Group(*parts)

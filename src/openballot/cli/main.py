@@ -265,11 +265,16 @@ def demo(
     voters: Annotated[int, typer.Option(min=1, help="Voters in all.")] = 200,
     record: Annotated[Path, typer.Option(help="Where to write the record.")] = Path("demo-record"),
     workers: Annotated[int, typer.Option(min=0, help="Processes for checking; 0 = all cores.")] = 0,
+    manifest: Annotated[
+        Path | None,
+        typer.Option(help="Run on this manifest (its districts, contests and seats)."),
+    ] = None,
 ) -> None:
-    """Run a whole election (3 trustees, threshold 2, two districts), then verify its record."""
+    """Run a whole election (3 trustees, threshold 2, on the bundled manifest or --manifest),
+    then verify its record."""
     from openballot.cli.demo import run_demo
 
-    run_demo(voters, record, workers or None, out)
+    run_demo(voters, record, workers or None, out, manifest_file=manifest)
     verify(record, workers)
 
 
