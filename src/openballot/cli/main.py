@@ -243,6 +243,14 @@ def verify(
         f"{report.audited} audited, {report.superseded} superseded by a re-vote, "
         f"{report.counted} counted"
     )
+    if report.ok and report.still_open:
+        out.print(
+            f"record verified so far: {summary}; every proof and signature holds. The election "
+            "is still open: there is no tally yet, so no count can be checked",
+            markup=False,
+            highlight=False,
+        )
+        return
     if report.ok:
         out.print(
             f"record verified: {summary}; every proof, signature, tally, decryption "
@@ -251,8 +259,9 @@ def verify(
             highlight=False,
         )
         return
+    still_open = " (the election is still open: no tally yet)" if report.still_open else ""
     out.print(
-        f"record NOT verified: {len(report.findings)} failure(s); {summary}",
+        f"record NOT verified: {len(report.findings)} failure(s); {summary}{still_open}",
         markup=False,
         highlight=False,
     )

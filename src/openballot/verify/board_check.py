@@ -20,7 +20,7 @@ from openballot.record.files import iter_lines, read_json
 from openballot.record.from_board import BoardInfo, leaf_files
 from openballot.record.layout import RecordLayout
 from openballot.record.leaf import Place
-from openballot.record.log_grammar import Breach, LogOrder
+from openballot.record.log_grammar import Breach, LogOrder, Phase
 from openballot.record.merkle import MerkleRoot, leaf_hash
 from openballot.record.receipt import Receipt
 from openballot.record.tree_head import SignedTreeHead
@@ -54,7 +54,9 @@ def _heads(layout: RecordLayout, report: Report) -> Iterator[SignedTreeHead]:
         yield head
 
 
-def check_board(root: Path, report: Report, receipts: Sequence[Receipt] = ()) -> None:
+def check_board(root: Path, report: Report, receipts: Sequence[Receipt] = ()) -> Phase | None:
+    """Check an exported board's log; returns the phase its leaves reached (None: the record
+    has no board log), so that the verifier can tell an open election from a closed one."""
     layout = RecordLayout(root)
     board_file = layout.board
     board_name = layout.name(board_file)
@@ -65,7 +67,7 @@ def check_board(root: Path, report: Report, receipts: Sequence[Receipt] = ()) ->
                 board_name,
                 "receipts were given but the record has no board log to check them on",
             )
-        return
+        return None
     try:
         info = BoardInfo.from_json(read_json(board_file), board_name)
     except DecodeError as exc:
@@ -144,6 +146,7 @@ def check_board(root: Path, report: Report, receipts: Sequence[Receipt] = ()) ->
     for path in sorted(root.rglob("*.json")):
         if path not in named:
             report.add(Check.BOARD_CONTENT, layout.name(path), "is not on the board log")
+    return order.phase
 
 
 def _check_head(

@@ -28,6 +28,8 @@ class Report:
     audited: int = 0
     counted: int = 0
     superseded: int = 0
+    #: Voting is still open (no tally yet): what exists was verified, and no count can be.
+    still_open: bool = False
     #: What became of the ballot of each receipt given (its `where`, its fate), in order.
     fates: list[tuple[str, BallotFate]] = field(default_factory=list)
 

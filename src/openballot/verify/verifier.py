@@ -30,6 +30,7 @@ from openballot.jsonfields import get_int, loads, obj
 from openballot.record.board_entries import CeremonyOkEntry
 from openballot.record.files import iter_lines, open_regular, read_json
 from openballot.record.layout import RecordLayout, decoded
+from openballot.record.log_grammar import Phase
 from openballot.record.receipt import Receipt
 from openballot.verify.ballot_pass import check_ballot_log
 from openballot.verify.board_check import check_board
@@ -233,7 +234,7 @@ def verify_record(
     report = Report()
     ctx = load_context(layout, report)
     kept = [*receipts, *read_receipts(receipt_files, report)]
-    check_board(root, report, kept)
+    phase = check_board(root, report, kept)
 
     if on_start:
         on_start(_count_lines(layout.ballots))
@@ -256,6 +257,9 @@ def verify_record(
         summary.counting.close()
     tally = summary.builder.finish(summary.log_size, summary.log_root)
 
+    if _still_open(layout, phase):
+        report.still_open = True
+        return report
     tally_value = _read_verified_part(
         layout.tally, "tally", report, Check.TALLY_MISSING, Check.TALLY_DECODE
     )
@@ -271,6 +275,17 @@ def verify_record(
         return report
     _compare_result(ctx, tally, decryptions, result_value, report)
     return report
+
+
+def _still_open(layout: RecordLayout, phase: Phase | None) -> bool:
+    """Voting is still open: no tally, and nothing that comes after one (a decryption, the
+    result, or on a board's log a `tally` leaf). Then the missing tally is no finding; once
+    any of those exists, the election was closed and its tally must be there."""
+    if layout.tally.exists() or layout.result.exists():
+        return False
+    if layout.decryptions.exists() and any(layout.decryptions.iterdir()):
+        return False
+    return phase is None or phase in (Phase.SETUP, Phase.OPEN)
 
 
 def _read_verified_part(
