@@ -5,6 +5,7 @@ missing stays a finding. Both for a CLI record and for a record exported from a 
 from __future__ import annotations
 
 import io
+import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -121,3 +122,18 @@ def test_board_export_of_a_closed_election_without_its_tally_file(
     report = verify_record(root, workers=1)
     assert not report.still_open
     assert {f.check for f in report.findings} == {"tally.missing", "board.content"}
+
+
+def test_a_finished_board_writes_figures_and_seats_that_verify(
+    sqlite_url: str, make_election: Any, tmp_path: Path
+) -> None:
+    e = make_election(sqlite_url)
+    for voter in (0, 1, 2):
+        assert e.cast(e.ceremony.ballot(voter)[0]).status_code in (200, 201)
+    e.finish()
+    root = _export(e, tmp_path / "finished")
+    report = verify_record(root, workers=1)
+    assert report.ok and not report.still_open, [str(f) for f in report.findings]
+    result = json.loads((root / "result.json").read_text("utf-8"))
+    assert {"figures", "seats", "excluded", "unfilled", "ties"} <= set(result)
+    assert sum(d["counting_ballots"] for d in result["figures"]["districts"]) == 3
