@@ -1,0 +1,107 @@
+"""`openballot results RECORD`: combine the result if the record has none yet (the election
+authority's step), else read it; then show it as text (ar, ku, en), JSON or NIST 1500-100.
+
+Each output format is one entry of `FORMATS`, so that another (e.g. static HTML pages) is one
+more function and one more name.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from rich.console import Console
+from rich.text import Text
+
+from openballot.cli import roles
+from openballot.cli.output import err, out
+from openballot.cli.record_bulletin import RecordBulletin
+from openballot.cli.results_data import ResultView, decode_result_view, labelled_json
+from openballot.cli.results_nist import nist_report
+from openballot.cli.results_render import render_text
+from openballot.cli.results_text import check_language, label_text, word
+from openballot.election.context import ElectionContext
+from openballot.errors import DecodeError
+from openballot.jsonfields import obj
+from openballot.record.files import json_bytes, read_json, write_json
+from openballot.record.layout import decoded
+
+__all__ = ["FORMATS", "LoadedResult", "load_result", "show_results", "check_format"]
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedResult:
+    """The record's election, its result.json as read, the checked view of it, and whether
+    this command combined it (else it was already there)."""
+
+    ctx: ElectionContext
+    value: dict[str, Any]
+    view: ResultView
+    combined: bool
+
+
+def load_result(record: Path) -> tuple[LoadedResult, Path]:
+    """Read the record's result.json; when there is none yet, first combine the trustees'
+    decryptions into it (`roles.publish_result`, which checks each one)."""
+    bulletin = RecordBulletin(record)
+    ctx = bulletin.context()
+    path = bulletin.layout.result
+    combined = not path.exists()
+    if combined:
+        roles.publish_result(bulletin)
+    value = read_json(path)
+    view = decoded(path, value, lambda v: decode_result_view(ctx, v, "result"))
+    return LoadedResult(ctx, obj(value, path.name), view, combined), path
+
+
+def _json(loaded: LoadedResult, lang: str) -> Any:
+    return labelled_json(loaded.ctx, loaded.value)
+
+
+def _nist(loaded: LoadedResult, lang: str) -> Any:
+    return nist_report(loaded.ctx, loaded.view)
+
+
+#: --format NAME -> the JSON document it writes; None: text, rendered for a console.
+FORMATS: Final[dict[str, Callable[[LoadedResult, str], Any] | None]] = {
+    "text": None,
+    "json": _json,
+    "nist-1500-100": _nist,
+}
+
+
+def check_format(name: str) -> str:
+    if name not in FORMATS:
+        raise DecodeError(f"--format {name!r}: expected one of {', '.join(FORMATS)}")
+    return name
+
+
+def show_results(record: Path, lang: str, fmt: str, out_file: Path | None) -> None:
+    """The command: options are checked before the record is touched."""
+    check_language(lang)
+    check_format(fmt)
+    loaded, path = load_result(record)
+    note = "combined" if loaded.combined else "read"
+    err.print(Text(word(lang, note, file=label_text(lang, str(path)))))
+    document = FORMATS[fmt]
+    if document is not None:
+        value = document(loaded, lang)
+        if out_file is None:
+            out.file.write(json_bytes(value).decode("utf-8"))
+            out.file.flush()
+        else:
+            write_json(out_file, value)
+        return
+    parts = render_text(loaded.ctx, loaded.view, lang)
+    if out_file is None:
+        for part in parts:
+            out.print(part)
+        return
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=120, color_system=None, soft_wrap=True)
+    for part in parts:
+        console.print(part)
+    out_file.write_text(buffer.getvalue(), encoding="utf-8")
