@@ -73,7 +73,7 @@ WORDS: Final[dict[str, dict[str, str]]] = {
     },
     "ar": {
         "result_of": "النتيجة: {title}",
-        "decrypted_by": "فكّ التشفير الأمناء رقم {trustees}",
+        "decrypted_by": "الأمناء الذين فكّوا التشفير: {trustees}",
         "fingerprint": "بصمة الانتخابات: {fingerprint}",
         "read": "النتيجة مقروءة من {file}",
         "combined": "النتيجة مجمّعة من فكّ تشفير الأمناء ومكتوبة في {file}",
