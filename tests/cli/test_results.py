@@ -442,3 +442,13 @@ def test_a_malformed_result_json_is_refused(seated: Path, tmp_path: Path, change
     for fmt in ("text", "json", "nist-1500-100"):
         fails_cleanly(invoke("results", rec, "--format", fmt), "result.json")
     assert snapshot(rec) == before
+
+
+def test_json_output_escapes_what_would_reorder_a_terminal_line() -> None:
+    from openballot.cli.results_show import json_text
+
+    value = {"label": "Amal\u202e Haddad \u2066x\u2069", "ar": "قائمة النهر", "c1": "\x85"}
+    text = json_text(value)
+    assert not re.search("[\u202a-\u202e\u2066-\u2069\x85]", text)
+    assert "\\u202e" in text and "قائمة النهر" in text
+    assert json.loads(text) == value

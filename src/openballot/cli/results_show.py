@@ -8,6 +8,7 @@ more function and one more name.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,10 +27,17 @@ from openballot.cli.results_text import check_language, label_text, word
 from openballot.election.context import ElectionContext
 from openballot.errors import DecodeError
 from openballot.jsonfields import obj
-from openballot.record.files import json_bytes, read_json, write_json
+from openballot.record.files import json_bytes, read_json
 from openballot.record.layout import decoded
 
-__all__ = ["FORMATS", "LoadedResult", "load_result", "show_results", "check_format"]
+__all__ = [
+    "FORMATS",
+    "LoadedResult",
+    "load_result",
+    "show_results",
+    "check_format",
+    "json_text",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +81,18 @@ FORMATS: Final[dict[str, Callable[[LoadedResult, str], Any] | None]] = {
 }
 
 
+# Characters a terminal acts on or that reorder a line (cli/output.py); JSON may spell any
+# character as \uXXXX, so escaping them changes no value.
+_UNSAFE_IN_JSON: Final = re.compile("[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def json_text(value: Any) -> str:
+    """`value` as pretty JSON, UTF-8 text as it is except the characters that would act on a
+    terminal showing it (a label's right-to-left override), which are written as escapes."""
+    text = json_bytes(value).decode("utf-8")
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def check_format(name: str) -> str:
     if name not in FORMATS:
         raise DecodeError(f"--format {name!r}: expected one of {', '.join(FORMATS)}")
@@ -88,12 +108,12 @@ def show_results(record: Path, lang: str, fmt: str, out_file: Path | None) -> No
     err.print(Text(word(lang, note, file=label_text(lang, str(path)))))
     document = FORMATS[fmt]
     if document is not None:
-        value = document(loaded, lang)
+        data = json_text(document(loaded, lang))
         if out_file is None:
-            out.file.write(json_bytes(value).decode("utf-8"))
+            out.file.write(data)
             out.file.flush()
         else:
-            write_json(out_file, value)
+            out_file.write_text(data, encoding="utf-8")
         return
     parts = render_text(loaded.ctx, loaded.view, lang)
     if out_file is None:
