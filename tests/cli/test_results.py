@@ -390,6 +390,15 @@ def test_no_record(tmp_path: Path) -> None:
     fails_cleanly(invoke("results"), "give the record")
 
 
+def test_an_exported_board_record_is_never_given_a_result_here(decrypted: Path,
+                                                                tmp_path: Path) -> None:
+    rec = copy(decrypted, tmp_path)
+    (rec / "board.json").write_text("{}")
+    before = snapshot(rec)
+    fails_cleanly(invoke("results", rec), "exported from a board", "openballot board result")
+    assert snapshot(rec) == before
+
+
 def test_record_given_twice(seated: Path) -> None:
     fails_cleanly(invoke("results", seated, "--record", seated), "give the record once")
 

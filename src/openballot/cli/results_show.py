@@ -25,7 +25,7 @@ from openballot.cli.results_nist import nist_report
 from openballot.cli.results_render import render_text
 from openballot.cli.results_text import check_language, label_text, word
 from openballot.election.context import ElectionContext
-from openballot.errors import DecodeError
+from openballot.errors import DecodeError, RecordError
 from openballot.jsonfields import obj
 from openballot.record.files import json_bytes, read_json
 from openballot.record.layout import decoded
@@ -58,6 +58,13 @@ def load_result(record: Path) -> tuple[LoadedResult, Path]:
     ctx = bulletin.context()
     path = bulletin.layout.result
     combined = not path.exists()
+    if combined and bulletin.layout.board.exists():
+        # On a board the result is a message of its log: written here, it would be a file
+        # that no leaf names, and the record would no longer be the board's.
+        raise RecordError(
+            f"{record}: a record exported from a board, with no result yet: the board "
+            "publishes it (`openballot board result`); export the record again after that"
+        )
     if combined:
         roles.publish_result(bulletin)
     value = read_json(path)
