@@ -37,7 +37,7 @@ def render_text(ctx: ElectionContext, view: ResultView, lang: str) -> list[Rende
     return parts
 
 
-def _names(m: Manifest, contest: Contest, options: list[str] | tuple[str, ...], lang: str) -> str:
+def _names(contest: Contest, options: list[str] | tuple[str, ...], lang: str) -> str:
     labels = {o.id: o.labels.get(lang) for o in contest.options}
     return WORDS[lang]["and"].join(label_text(lang, labels[o]) for o in options)
 
@@ -75,23 +75,27 @@ def _contest(m: Manifest, contest: Contest, view: ResultView, lang: str) -> list
         table.add_row(*row)
     if view.contests is not None:
         blank = {(f.contest, f.district): f.blank for f in view.contests}
+        per_district = [blank[(contest.id, d.id)] for d in districts]
         row = [Text(WORDS[lang]["blank"], style="italic")]
-        row += [Text(number(lang, blank[(contest.id, d.id)])) for d in districts]
-        row += [Text(number(lang, sum(blank[(contest.id, d.id)] for d in districts))), Text("")]
-        table.add_row(*row, *([Text("")] if seats is not None else []), end_section=False)
+        row += [Text(number(lang, n)) for n in per_district]
+        row += [Text(number(lang, sum(per_district))), Text("")]  # no share of the votes
+        if seats is not None:
+            row.append(Text(""))
+        table.add_section()
+        table.add_row(*row)
     out: list[RenderableType] = [table]
     if seats is not None:
         winners = [o.id for o in contest.options if seats[o.id] > 0]
         out.append(
             Text(
-                word(lang, "winners", names=_names(m, contest, winners, lang))
+                word(lang, "winners", names=_names(contest, winners, lang))
                 if winners
                 else WORDS[lang]["no_winners"]
             )
         )
     excluded = [o for c, o in view.excluded if c == contest.id]
     if excluded:
-        out.append(Text(word(lang, "excluded", names=_names(m, contest, excluded, lang))))
+        out.append(Text(word(lang, "excluded", names=_names(contest, excluded, lang))))
     for c, n in view.unfilled:
         if c == contest.id:
             out.append(Text(word(lang, "unfilled", seats=number(lang, n))))
@@ -104,8 +108,8 @@ def _contest(m: Manifest, contest: Contest, view: ResultView, lang: str) -> list
                         "tie",
                         first=number(lang, tie.first_seat),
                         last=number(lang, tie.last_seat),
-                        names=_names(m, contest, tie.options, lang),
-                        order=_names(m, contest, tie.order, lang),
+                        names=_names(contest, tie.options, lang),
+                        order=_names(contest, tie.order, lang),
                     )
                 )
             )
