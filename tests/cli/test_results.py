@@ -399,6 +399,13 @@ def test_an_exported_board_record_is_never_given_a_result_here(decrypted: Path,
     assert snapshot(rec) == before
 
 
+def test_out_in_a_missing_directory_changes_nothing(decrypted: Path, tmp_path: Path) -> None:
+    rec = copy(decrypted, tmp_path)
+    before = snapshot(rec)
+    fails_cleanly(invoke("results", rec, "--out", tmp_path / "no" / "x.txt"), "not a directory")
+    assert snapshot(rec) == before, "the result must not be combined when it cannot be written"
+
+
 def test_record_given_twice(seated: Path) -> None:
     fails_cleanly(invoke("results", seated, "--record", seated), "give the record once")
 

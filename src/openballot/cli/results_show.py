@@ -110,6 +110,8 @@ def show_results(record: Path, lang: str, fmt: str, out_file: Path | None) -> No
     """The command: options are checked before the record is touched."""
     check_language(lang)
     check_format(fmt)
+    if out_file is not None and not out_file.parent.is_dir():
+        raise RecordError(f"--out {out_file}: {out_file.parent} is not a directory")
     loaded, path = load_result(record)
     note = "combined" if loaded.combined else "read"
     err.print(Text(word(lang, note, file=label_text(lang, str(path)))))
