@@ -13,7 +13,6 @@ from openballot.cli.board_roles import board_app
 from openballot.cli.options import KeepCodes, parse_choices, parse_voter_counts
 from openballot.cli.output import err, fails_cleanly, out
 from openballot.cli.record_bulletin import RecordBulletin
-from openballot.cli.tables import result_table
 from openballot.election.ballot import EncryptedBallot
 from openballot.errors import OpenBallotError
 from openballot.record.files import json_bytes, read_json
@@ -180,11 +179,29 @@ def trustee_decrypt(record: Record, share: Annotated[Path, typer.Option()]) -> N
 
 @app.command()
 @fails_cleanly
-def results(record: Record) -> None:
-    """Combine the trustees' decryptions (any t) into the result and print it."""
-    bulletin = RecordBulletin(record)
-    result = roles.publish_result(bulletin)
-    out.print(result_table(bulletin.context().manifest, result))
+def results(
+    record_arg: Annotated[
+        Path | None, typer.Argument(metavar="RECORD", help="The election record directory.")
+    ] = None,
+    record: Annotated[
+        Path | None, typer.Option("--record", "-r", help="The record (older spelling).")
+    ] = None,
+    lang: Annotated[str, typer.Option(help="Language of the text: ar, ku or en.")] = "en",
+    format_: Annotated[
+        str, typer.Option("--format", help="text, json (result.json with labels) or nist-1500-100.")
+    ] = "text",
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="Write here instead of standard output.")
+    ] = None,
+) -> None:
+    """Show the result; first combine the trustees' decryptions (any t) into result.json if
+    the record has none yet."""
+    from openballot.cli.results_show import show_results
+
+    given = [r for r in (record_arg, record) if r is not None]
+    if len(given) != 1:
+        raise OpenBallotError("results: give the record once, as RECORD or as --record")
+    show_results(given[0], lang, format_, out_file)
 
 
 @app.command()
