@@ -1,11 +1,9 @@
 """`openballot results RECORD`: combining or reading the result, and showing it as text in
 ar/ku/en, as JSON and as NIST SP 1500-100; bad input gives one line and exit 2.
 
-One real election is run once: known votes in two districts, so that the counts, a seat tie
-(D'Hondt, and a plurality seat), an excluded option and an unfilled seat are known. The
-manifest cannot declare seats on this branch yet, so `with_seats` writes the agreed fields
-of RESULT_FORMAT into result.json the way the result step will: figures from the record,
-seats from `openballot.election.seats.allocate` over the decrypted totals.
+One real election is run once, on the demo manifest with the seats of `RULES` and the
+registered voters of `REGISTERED`: known votes in two districts, so that the counts, a seat
+tie (D'Hondt, and a plurality seat), an excluded option and an unfilled seat are known.
 """
 
 from __future__ import annotations
@@ -13,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +22,6 @@ from typer.testing import CliRunner
 from openballot.cli import steps
 from openballot.cli.demo import demo_manifest_path
 from openballot.cli.main import app
-from openballot.election.seats import AllocationRule, Method, allocate
 
 runner = CliRunner()
 SCHEMA = Path(__file__).parents[1] / "schemas" / "NIST_V2_election_results_reporting.json"
@@ -45,12 +41,25 @@ VOTES = [
 # 2 for the third; 15 % threshold excludes n4 and n5); council-south s1 2, s2 1 (plurality,
 # 3 seats: one unfilled).
 RULES = {
-    "president": AllocationRule(Method.PLURALITY, 1),
-    "council-north": AllocationRule(Method.DHONDT, 3, Fraction(15)),
-    "council-south": AllocationRule(Method.PLURALITY, 3),
+    "president": {"seats": 1, "allocation": "plurality"},
+    "council-north": {"seats": 3, "allocation": "dhondt", "threshold_percent": 15},
+    "council-south": {"seats": 3, "allocation": "plurality"},
 }
 REGISTERED = {"north": 10, "south": None}
-SEED = bytes(range(32))
+
+
+def manifest_file(where: Path) -> Path:
+    m = json.loads(demo_manifest_path().read_text())
+    for d in m["districts"]:
+        d.pop("registered", None)
+        if REGISTERED[d["id"]] is not None:
+            d["registered"] = REGISTERED[d["id"]]
+    for c in m["contests"]:
+        for key in ("seats", "allocation", "threshold_percent"):
+            c.pop(key, None)
+        c.update(RULES.get(c["id"], {}))
+    where.write_text(json.dumps(m, ensure_ascii=False))
+    return where
 
 
 def invoke(*args: object) -> Result:
@@ -69,7 +78,7 @@ def decrypted(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("results")
     rec, secrets = tmp / "record", tmp / "secrets"
     secrets.mkdir()
-    steps.new_election(rec, demo_manifest_path(), 3, 2)
+    steps.new_election(rec, manifest_file(tmp / "manifest.json"), 3, 2)
     files = [(secrets / f"t{i}.secret", secrets / f"t{i}.share") for i in (1, 2, 3)]
     for i, (secret, _) in enumerate(files, start=1):
         steps.trustee_keygen(rec, i, f"Trustee {i}", secret)
@@ -100,54 +109,11 @@ def copy(record: Path, tmp: Path, name: str = "rec") -> Path:
     return tmp / name
 
 
-def with_seats(record: Path) -> dict[str, Any]:
-    """Add RESULT_FORMAT's figures, seats, excluded, unfilled and ties to result.json."""
-    path = record / "result.json"
-    result = json.loads(path.read_text())
-    manifest = json.loads((record / "manifest.json").read_text())
-    credentials = json.loads((record / "election.json").read_text())["credential_counts"]
-    counted = json.loads((record / "tally.json").read_text())["counted"]
-    counts = {(e["contest"], e["district"], e["option"]): e["count"] for e in result["counts"]}
-    result["figures"] = {
-        "districts": [
-            {"district": d["id"], "registered": REGISTERED[d["id"]],
-             "credentials": credentials[d["id"]], "counting_ballots": counted[d["id"]]}
-            for d in manifest["districts"]
-        ],
-        "contests": [
-            {"contest": c["id"], "district": d, "counting_ballots": counted[d],
-             "blank": counted[d] * c["max_selections"]
-             - sum(counts[(c["id"], d, o["id"])] for o in c["options"])}
-            for c in manifest["contests"] for d in c["districts"]
-        ],
-    }  # fmt: skip
-    result.update(seats=[], excluded=[], unfilled=[], ties=[])
-    for c in manifest["contests"]:
-        if c["id"] not in RULES:
-            continue
-        a = allocate(RULES[c["id"]], result["totals"][c["id"]], SEED, contest_id=c["id"])
-        result["seats"] += [
-            {"contest": c["id"], "option": o["id"], "seats": a.seats_of(o["id"])}
-            for o in c["options"]
-        ]
-        result["excluded"] += [{"contest": c["id"], "option": o} for o in a.excluded]
-        if a.unfilled:
-            result["unfilled"].append({"contest": c["id"], "seats": a.unfilled})
-        result["ties"] += [
-            {"contest": c["id"], "first_seat": t.first_seat, "seats": t.seats,
-             "options": list(t.options), "order": list(t.order)}
-            for t in a.ties
-        ]  # fmt: skip
-    path.write_text(json.dumps(result, ensure_ascii=False, indent=2))
-    return result
-
-
 @pytest.fixture(scope="module")
 def seated(decrypted: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The record with its result combined, and the seats fields added."""
+    """The record with its result combined."""
     rec = copy(decrypted, tmp_path_factory.mktemp("seated"))
     ok("results", rec)
-    with_seats(rec)
     return rec
 
 
@@ -266,11 +232,10 @@ def test_turnout_and_blank_selections(seated: Path) -> None:
                                                              ["3", "3"], ["0", "0", "0"]]
 
 
-def test_a_result_without_the_seats_fields_is_shown_without_seats(decrypted: Path,
-                                                                   tmp_path: Path) -> None:
-    text = ok("results", copy(decrypted, tmp_path)).stdout
-    assert "Seats" not in text and "Elected" not in text
-    assert "This result.json has no turnout figures." in text
+def test_a_contest_without_seats_is_shown_without_seats(seated: Path) -> None:
+    text = body(ok("results", seated).stdout)
+    referendum = text[text.index("Constitutional referendum"):text.index("Turnout")]
+    assert "Seats" not in referendum and "Elected" not in referendum
 
 
 def test_out_writes_the_text_to_a_file(seated: Path, tmp_path: Path) -> None:
@@ -359,11 +324,10 @@ def result_seats(result: dict[str, Any], option: str) -> int:
     return next(e["seats"] for e in result["seats"] if e["option"] == option)
 
 
-def test_nist_export_of_a_result_without_seats_validates(decrypted: Path, tmp_path: Path) -> None:
-    report = nist(copy(decrypted, tmp_path), tmp_path)
-    validate(report)
-    contests = report["Election"][0]["Contest"]
-    assert all("NumberElected" not in c for c in contests)
+def test_nist_export_of_a_contest_without_seats(seated: Path, tmp_path: Path) -> None:
+    [election] = nist(seated, tmp_path)["Election"]
+    referendum = next(c for c in election["Contest"] if c["@id"] == "contest.referendum")
+    assert "NumberElected" not in referendum
 
 
 # --- bad input ---------------------------------------------------------------------------------

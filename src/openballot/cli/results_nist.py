@@ -117,12 +117,11 @@ def _contest(
         "SequenceOrder": order,
         "ContestSelection": selections,
     }
-    if view.contests is not None:
-        fields["OtherCounts"] = [
-            _typed("OtherCounts", GpUnitId=_gp(f.district), Undervotes=f.blank)
-            for f in view.contests
-            if f.contest == contest.id
-        ]
+    fields["OtherCounts"] = [
+        _typed("OtherCounts", GpUnitId=_gp(f.district), Undervotes=f.blank)
+        for f in view.contests
+        if f.contest == contest.id
+    ]
     if measure:
         return _typed("BallotMeasureContest", **fields, Type="referendum"), []
     elected = view.number_elected(contest.id)
@@ -138,7 +137,7 @@ def _contest(
 
 
 def _units(m: Manifest, view: ResultView) -> list[dict[str, Any]]:
-    figures = {f.district: f for f in view.districts or ()}
+    figures = {f.district: f for f in view.districts}
     units = [
         _typed(
             "ReportingUnit",
@@ -156,16 +155,14 @@ def _units(m: Manifest, view: ResultView) -> list[dict[str, Any]]:
             "OtherType": "district",
             "Name": _text(d.labels),
         }
-        if d.id in figures:
-            unit["VotersParticipated"] = figures[d.id].counting_ballots
-            if figures[d.id].registered is not None:
-                unit["VotersRegistered"] = figures[d.id].registered
+        unit["VotersParticipated"] = figures[d.id].counting_ballots
+        if figures[d.id].registered is not None:
+            unit["VotersRegistered"] = figures[d.id].registered
         units.append(_typed("ReportingUnit", **unit))
-    if view.districts is not None:
-        units[0]["VotersParticipated"] = sum(f.counting_ballots for f in view.districts)
-        registered = [f.registered for f in view.districts]
-        if None not in registered:
-            units[0]["VotersRegistered"] = sum(n for n in registered if n is not None)
+    units[0]["VotersParticipated"] = sum(f.counting_ballots for f in view.districts)
+    registered = [f.registered for f in view.districts]
+    if None not in registered:
+        units[0]["VotersRegistered"] = sum(n for n in registered if n is not None)
     for c in m.contests:
         if _contest_unit(m, c).startswith("gpu.area."):
             units.append(_area(c))
@@ -214,12 +211,11 @@ def nist_report(
         "Contest": contests,
         "Candidate": candidates,
     }
-    if view.districts is not None:
-        election["BallotCounts"] = [
-            _typed("BallotCounts", GpUnitId=_gp(f.district), Type="total",
-                   BallotsCast=f.counting_ballots)
-            for f in view.districts
-        ]  # fmt: skip
+    election["BallotCounts"] = [
+        _typed("BallotCounts", GpUnitId=_gp(f.district), Type="total",
+               BallotsCast=f.counting_ballots)
+        for f in view.districts
+    ]  # fmt: skip
     report: dict[str, Any] = {
         "Format": "precinct-level",
         "GeneratedDate": now.strftime("%Y-%m-%dT%H:%M:%SZ"),

@@ -73,16 +73,15 @@ def _contest(m: Manifest, contest: Contest, view: ResultView, lang: str) -> list
         if seats is not None:
             row.append(Text(number(lang, seats[option.id])))
         table.add_row(*row)
-    if view.contests is not None:
-        blank = {(f.contest, f.district): f.blank for f in view.contests}
-        per_district = [blank[(contest.id, d.id)] for d in districts]
-        row = [Text(WORDS[lang]["blank"], style="italic")]
-        row += [Text(number(lang, n)) for n in per_district]
-        row += [Text(number(lang, sum(per_district))), Text("")]  # no share of the votes
-        if seats is not None:
-            row.append(Text(""))
-        table.add_section()
-        table.add_row(*row)
+    blank = {(f.contest, f.district): f.blank for f in view.contests}
+    per_district = [blank[(contest.id, d.id)] for d in districts]
+    row = [Text(WORDS[lang]["blank"], style="italic")]
+    row += [Text(number(lang, n)) for n in per_district]
+    row += [Text(number(lang, sum(per_district))), Text("")]  # no share of the votes
+    if seats is not None:
+        row.append(Text(""))
+    table.add_section()
+    table.add_row(*row)
     out: list[RenderableType] = [table]
     if seats is not None:
         winners = [o.id for o in contest.options if seats[o.id] > 0]
@@ -121,8 +120,6 @@ def _longest_word(text: str) -> int:
 
 
 def _turnout(m: Manifest, view: ResultView, lang: str) -> RenderableType:
-    if view.districts is None:
-        return Text(WORDS[lang]["no_figures"])
     w = WORDS[lang]
     table = Table(title=Text(w["turnout"], style="bold"), title_justify="left")
     table.add_column(Text(w["district"]), no_wrap=True)

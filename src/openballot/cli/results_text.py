@@ -68,7 +68,6 @@ WORDS: Final[dict[str, dict[str, str]]] = {
         "registered": "Registered",
         "of_registered": "Of registered",
         "not_given": "—",
-        "no_figures": "This result.json has no turnout figures.",
         "and": ", ",
     },
     "ar": {
@@ -97,7 +96,6 @@ WORDS: Final[dict[str, dict[str, str]]] = {
         "registered": "المسجّلون",
         "of_registered": "من المسجّلين",
         "not_given": "—",
-        "no_figures": "لا يحتوي ملف \u2068result.json\u2069 هذا على أرقام المشاركة.",
         "and": "، ",
     },
     "ku": {
@@ -127,7 +125,6 @@ WORDS: Final[dict[str, dict[str, str]]] = {
         "registered": "Tomarkirî",
         "of_registered": "Ji tomarkiriyan",
         "not_given": "—",
-        "no_figures": "Di vê result.json de hejmarên beşdariyê tune ne.",
         "and": ", ",
     },
 }
