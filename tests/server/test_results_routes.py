@@ -1,0 +1,140 @@
+"""The results page's endpoints: ballots recorded per district over time (incremental, dated
+by signed tree heads), the record as one zip that the verifier accepts, and the page's files."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from openballot.board.store import BoardStore
+from openballot.server import activity as activity_module
+from openballot.server.activity import ActivityIndex
+from openballot.verify.verifier import verify_record
+
+
+def activity(e: Any, **params: Any) -> dict[str, Any]:
+    r = e.client.get(e.path("/activity"), params=params)
+    assert r.status_code == 200, r.text
+    answer: dict[str, Any] = r.json()
+    return answer
+
+
+def per_district(answer: dict[str, Any]) -> dict[str, int]:
+    total: Counter[str] = Counter()
+    for bucket in answer["buckets"]:
+        total.update(bucket["cast"])
+    return {d: total[d] for d in answer["districts"]}
+
+
+def test_activity_counts_cast_ballots_per_district_as_they_come(sqlite_election: Any) -> None:
+    e = sqlite_election
+    before = activity(e)
+    assert before["districts"] == ["north", "south"]
+    assert before["buckets"] == [] and before["bucket_seconds"] == 600
+    districts = [d for d, _ in e.voters]
+    for voter in (0, 1, districts.index("south")):
+        assert e.cast(e.ceremony.ballot(voter)[0]).status_code == 201
+    ballot, opening = e.ceremony.ballot(2)
+    assert e.audit(ballot, opening).status_code == 201  # an audit is not a recorded vote
+    answer = activity(e, bucket=60)
+    assert per_district(answer) == {"north": 2, "south": 1}
+    head = e.client.get(e.path("/board/tree-head")).json()
+    assert answer["size"] == head["size"]
+    # Each bucket starts at a whole minute no later than the head that covered its ballots.
+    assert all(
+        b["start"] % 60_000 == 0 and b["start"] <= head["timestamp"] for b in answer["buckets"]
+    )
+
+    assert e.cast(e.ceremony.ballot(0)[0]).status_code == 201  # a re-vote is recorded too
+    assert per_district(activity(e, bucket=3600)) == {"north": 3, "south": 1}
+    e.finish()
+    after = activity(e)
+    assert per_district(after) == {"north": 3, "south": 1}
+    assert after["size"] == e.client.get(e.path("/board/tree-head")).json()["size"]
+
+
+def test_activity_reads_each_leaf_once(sqlite_election: Any, monkeypatch: Any) -> None:
+    """The index reads only the leaves appended since its last answer, in bounded chunks."""
+    e = sqlite_election
+    store: BoardStore = e.board.store
+    read: list[tuple[int, int | None]] = []
+    entries = store.entries
+
+    def counting(election_id: str, start: int = 0, end: int | None = None, **kw: Any) -> Any:
+        read.append((start, end))
+        return entries(election_id, start, end, **kw)
+
+    monkeypatch.setattr(store, "entries", counting)
+    monkeypatch.setattr(activity_module, "CHUNK", 3)
+    index = ActivityIndex(store, e.election_id, ("north", "south"))
+    size = index.activity(60).size
+    assert read and read[0][0] == 0 and all(end is not None and end - s <= 3 for s, end in read)
+    assert [s for s, _ in read] == list(range(0, size, 3))
+    read.clear()
+    assert index.activity(60).size == size and read == []  # nothing new: nothing read
+    assert e.cast(e.ceremony.ballot(0)[0]).status_code == 201
+    assert per_district(index.activity(120).to_json()) == {"north": 1, "south": 0}
+    assert read == [(size, size + 1)]
+
+
+@pytest.mark.parametrize(
+    ("bucket", "words"),
+    [
+        ("90", ("whole number of minutes", "90")),
+        ("30", ("bucket",)),
+        ("86460", ("bucket",)),
+        ("ten", ("bucket",)),
+    ],
+)
+def test_activity_refuses_a_bad_bucket(
+    sqlite_election: Any, kit: Any, bucket: str, words: tuple[str, ...]
+) -> None:
+    e = sqlite_election
+    kit.is_problem(e.client.get(e.path("/activity"), params={"bucket": bucket}), 400, *words)
+
+
+def test_unknown_election(sqlite_election: Any, kit: Any) -> None:
+    c = sqlite_election.client
+    kit.is_problem(c.get("/api/elections/nope/activity"), 404, "no election 'nope'")
+    kit.is_problem(c.get("/api/elections/nope/record.zip"), 404, "no election 'nope'")
+
+
+def test_the_record_download_verifies(sqlite_election: Any, tmp_path: Path) -> None:
+    e = sqlite_election
+    for voter in (0, 1, 4):
+        assert e.cast(e.ceremony.ballot(voter)[0]).status_code == 201
+    e.finish()
+    r = e.client.get(e.path("/record.zip"))
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"] == "application/zip"
+    size = e.client.get(e.path("/board/tree-head")).json()["size"]
+    name = f"{e.election_id}-record-{size}.zip"
+    assert name in r.headers["content-disposition"]
+    with zipfile.ZipFile(io.BytesIO(r.content)) as z:
+        assert {n.split("/")[0] for n in z.namelist()} == {f"{e.election_id}-record"}
+        z.extractall(tmp_path)
+    report = verify_record(tmp_path / f"{e.election_id}-record", 1)
+    assert report.ok, [str(f) for f in report.findings]
+    again = e.client.get(e.path("/record.zip"))  # the same size: the same archive
+    assert again.content == r.content
+
+
+def test_the_record_download_follows_the_log(sqlite_election: Any) -> None:
+    """While voting is open, each download is the record at the latest signed tree head."""
+    e = sqlite_election
+    first = e.client.get(e.path("/record.zip"))
+    assert e.cast(e.ceremony.ballot(0)[0]).status_code == 201
+    second = e.client.get(e.path("/record.zip"))
+    assert first.status_code == second.status_code == 200
+
+    def ballots(content: bytes) -> int:
+        with zipfile.ZipFile(io.BytesIO(content)) as z:
+            log = z.read(f"{e.election_id}-record/ballots.jsonl")
+        return len(log.splitlines())
+
+    assert (ballots(first.content), ballots(second.content)) == (0, 1)
