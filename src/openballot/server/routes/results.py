@@ -12,7 +12,6 @@ from __future__ import annotations
 import shutil
 import tempfile
 import threading
-import zipfile
 from pathlib import Path
 from typing import Annotated, Any, Final
 
@@ -20,6 +19,7 @@ from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse
 from starlette.background import BackgroundTask
 
+from openballot.record.archive import zip_record
 from openballot.record.from_board import write_record
 from openballot.server.activity import ActivityIndex
 from openballot.server.problems import PROBLEM_RESPONSES
@@ -63,8 +63,7 @@ class _RecordArchives:
 
 
 def _build(board: Board, election_id: str, size: int, path: Path) -> None:
-    """The record `openballot export` writes at this size (`write_record`), zipped under one
-    folder, written beside `path` and renamed into place once complete."""
+    """The record `openballot export` writes at this size (`write_record`), zipped."""
     work = Path(tempfile.mkdtemp(dir=path.parent))
     try:
         store = board.store
@@ -72,11 +71,7 @@ def _build(board: Board, election_id: str, size: int, path: Path) -> None:
         leaves = (e.data for e in store.entries(election_id, 0, size))
         heads = (h for h in store.tree_heads(election_id) if h.size <= size)
         write_record(root, election_id, board.key.public, leaves, heads)
-        partial = work / "record.zip"
-        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as z:
-            for file in sorted(p for p in root.rglob("*") if p.is_file()):
-                z.write(file, file.relative_to(work).as_posix())
-        partial.replace(path)
+        zip_record(root, path)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
