@@ -124,7 +124,8 @@ def board_election(kit: Any, url: str, election_id: str) -> Any:
 def cast_votes(e: Any, votes: list[tuple[int, dict[str, list[str]]]]) -> None:
     for voter, choices in votes:
         district = e.voters[voter][0]
-        mine = {c: o for c, o in choices.items() if c in {x.id for x in e.ceremony.manifest.ballot_style(district)}}
+        style = {x.id for x in e.ceremony.manifest.ballot_style(district)}
+        mine = {c: o for c, o in choices.items() if c in style}
         r = e.cast(e.ceremony.ballot(voter, mine)[0])
         assert r.status_code == 201, r.text
 
@@ -139,8 +140,9 @@ def finished(server: str, kit: Any) -> dict[str, Any]:
     info = c.get(e.path()).json()
     head = c.get(e.path("/board/tree-head")).json()
     manifest = seated_manifest(info["manifest"])
-    result = seated_result(manifest, c.get(e.path("/result")).json(), c.get(e.path("/tally")).json(),
-                           info["credential_counts"], bytes.fromhex(head["root"]))
+    board_result, tally = c.get(e.path("/result")).json(), c.get(e.path("/tally")).json()
+    result = seated_result(manifest, board_result, tally, info["credential_counts"],
+                           bytes.fromhex(head["root"]))
     return {"e": e, "info": {**info, "manifest": manifest}, "result": result}
 
 
@@ -174,7 +176,8 @@ def check_results(page: Any, language: str) -> None:
     assert north.locator('[data-testid="tie"]').count() == 1
     assert north.locator('[data-testid="excluded"]').count() == 1
     turnout = page.locator('[data-testid="turnout"]').inner_text()
-    assert {"ar": "الدائرة الشمالية", "ku": "Herêma bakur", "en": "Northern district"}[language] in turnout
+    north_name = {"ar": "الدائرة الشمالية", "ku": "Herêma bakur", "en": "Northern district"}
+    assert north_name[language] in turnout
 
 
 def test_results_page_in_each_language(
@@ -289,7 +292,8 @@ def test_observer_alarm_on_a_forged_signature(server: str, browser: Any, voting:
 
     def forged(route: Any) -> None:
         head = json.loads(route.fetch().text())
-        head["signature"] = ("ff" if head["signature"][:2] != "ff" else "00") + head["signature"][2:]
+        first = "ff" if head["signature"][:2] != "ff" else "00"
+        head["signature"] = first + head["signature"][2:]
         route.fulfill(json=head)
 
     page.route(f"{server}/api/elections/{e.election_id}/board/tree-head", forged)
