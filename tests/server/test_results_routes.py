@@ -138,3 +138,42 @@ def test_the_record_download_follows_the_log(sqlite_election: Any) -> None:
         return len(log.splitlines())
 
     assert (ballots(first.content), ballots(second.content)) == (0, 1)
+
+
+def test_the_page_and_its_files(sqlite_election: Any, tmp_path: Path, kit: Any) -> None:
+    """/results/ serves the page, its style sheet and built script from the web folder, and
+    nothing else from it; /results redirects keeping the query."""
+    from fastapi.testclient import TestClient
+
+    from openballot.server.app import create_app
+
+    web = tmp_path / "web"
+    for name, text in {
+        "index.html": "<!doctype html><title>x</title>",
+        "booth.css": "",
+        "results/index.html": '<html data-api="/api">results</html>',
+        "results/results.css": "main {}",
+        "dist/results.js": "export {};",
+        "results/secret.txt": "not served",
+    }.items():
+        (web / name).parent.mkdir(parents=True, exist_ok=True)
+        (web / name).write_text(text)
+    client = TestClient(create_app(sqlite_election.board, "token", booth_dir=web))
+    page = client.get("/results/?election=x")
+    assert page.status_code == 200 and "results" in page.text
+    assert page.headers["content-type"].startswith("text/html")
+    css = client.get("/results/results.css")
+    assert (css.status_code, css.headers["content-type"]) == (200, "text/css; charset=utf-8")
+    js = client.get("/results/results.js")
+    assert js.status_code == 200 and js.headers["content-type"].startswith("text/javascript")
+    for other in ("secret.txt", "index.html", "booth.js"):
+        kit.is_problem(client.get(f"/results/{other}"), 404, "no file")
+    kit.is_problem(client.get("/results/..%2Fbooth.css"), 404)
+    moved = client.get("/results?election=demo&lang=ar", follow_redirects=False)
+    assert moved.status_code == 307
+    assert moved.headers["location"] == "/results/?election=demo&lang=ar"
+
+
+def test_without_a_web_folder_there_is_no_page(sqlite_election: Any) -> None:
+    assert sqlite_election.client.get("/results/").status_code == 404
+    assert sqlite_election.client.get(sqlite_election.path("/activity")).status_code == 200
