@@ -144,7 +144,12 @@ test('a bar chart: bars proportional to the values, labels and value texts', () 
   assert.equal(bars[2], 0);
   assert.equal(textOf(chart), 'A6B3C0');
   const rtl = barChart([{ label: 'A', value: 1, text: '6', colour: 'red' }], { rtl: true });
-  assert.ok(findAll(rtl, 'text').every((t) => t.attrs['text-anchor'] === 'end'));
+  // Mirrored: the label at the right edge, anchored at its start in a right-to-left chart.
+  assert.equal(rtl.attrs.direction, 'rtl');
+  assert.ok(findAll(rtl, 'text').every((t) => t.attrs['text-anchor'] === 'start'));
+  assert.equal(findAll(rtl, 'text')[0].attrs.x, 640);
+  const [ltrBar, rtlBar] = [chart, rtl].map((c) => findAll(c, 'rect')[0].attrs);
+  assert.equal(rtlBar.x, 640 - ltrBar.x - ltrBar.width);
 });
 
 test('a line chart of cumulative counts, and the table behind a chart', () => {

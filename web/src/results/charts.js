@@ -18,8 +18,13 @@ export function h(tag, attrs = {}, ...children) {
   return { tag, attrs, children: children.flat().filter((c) => c !== null && c !== false && c !== undefined) };
 }
 
-function svg(width, height, ...children) {
-  return h('svg', { xmlns: SVG_NS, viewBox: `0 0 ${width} ${height}`, width, height, 'aria-hidden': 'true', focusable: 'false', class: 'chart' }, ...children);
+// The chart's direction is set on it, so that text anchors are logical: "start" is the left
+// edge of a text left to right, its right edge right to left; a mirrored chart keeps them.
+function svg(width, height, rtl, ...children) {
+  return h('svg', {
+    xmlns: SVG_NS, viewBox: `0 0 ${width} ${height}`, width, height, direction: rtl ? 'rtl' : 'ltr',
+    'aria-hidden': 'true', focusable: 'false', class: 'chart',
+  }, ...children);
 }
 
 /** The x of a box of `w` at `x` in a chart `width` wide, mirrored right to left. */
@@ -45,7 +50,7 @@ export function seatChart(parties, { unfilled = 0, rtl = false, perRow = 10, siz
       'data-seat': i + 1,
     });
   });
-  return svg(width, height, squares);
+  return svg(width, height, rtl, squares);
 }
 
 /**
@@ -55,18 +60,17 @@ export function seatChart(parties, { unfilled = 0, rtl = false, perRow = 10, siz
 export function barChart(rows, { rtl = false, width = 640, labelWidth = 210, textWidth = 110, bar = 22, gap = 12 } = {}) {
   const span = width - labelWidth - textWidth - 16;
   const height = rows.length * (bar + gap) + gap;
-  const anchor = rtl ? 'end' : 'start';
   const items = rows.map((r, i) => {
     const y = gap + i * (bar + gap);
     const w = Math.max(0, Math.min(1, r.value)) * span;
     const barX = labelWidth + 8;
     return h('g', { 'data-row': i },
-      h('text', { x: place(rtl, width, 0), y: y + bar * 0.72, 'text-anchor': anchor, class: 'chart-label' }, r.label),
+      h('text', { x: place(rtl, width, 0), y: y + bar * 0.72, 'text-anchor': 'start', class: 'chart-label' }, r.label),
       h('rect', { x: place(rtl, width, barX, w), y, width: w, height: bar, fill: r.colour, stroke: '#1a1a1a', 'stroke-width': 0.5 }),
-      h('text', { x: place(rtl, width, barX + w + 6), y: y + bar * 0.72, 'text-anchor': anchor, class: 'chart-value' }, r.text),
+      h('text', { x: place(rtl, width, barX + w + 6), y: y + bar * 0.72, 'text-anchor': 'start', class: 'chart-value' }, r.text),
     );
   });
-  return svg(width, height, items);
+  return svg(width, height, rtl, items);
 }
 
 /**
@@ -90,11 +94,11 @@ export function lineChart(series, { rtl = false, width = 640, height = 240, pad 
   const axis = [
     h('line', { x1: place(rtl, width, pad), y1: height - pad, x2: place(rtl, width, width - pad), y2: height - pad, stroke: '#8a8a8a' }),
     h('line', { x1: place(rtl, width, pad), y1: pad / 2, x2: place(rtl, width, pad), y2: height - pad, stroke: '#8a8a8a' }),
-    ticks.top ? h('text', { x: place(rtl, width, pad - 4), y: y(top) + 4, 'text-anchor': rtl ? 'start' : 'end', class: 'chart-axis' }, ticks.top) : null,
+    ticks.top ? h('text', { x: place(rtl, width, pad - 4), y: y(top) + 4, 'text-anchor': 'end', class: 'chart-axis' }, ticks.top) : null,
     ticks.start ? h('text', { x: x(t0), y: height - pad / 3, 'text-anchor': 'middle', class: 'chart-axis' }, ticks.start) : null,
     ticks.end && t1 !== t0 ? h('text', { x: x(t1), y: height - pad / 3, 'text-anchor': 'middle', class: 'chart-axis' }, ticks.end) : null,
   ];
-  return svg(width, height, axis, lines, dots);
+  return svg(width, height, rtl, axis, lines, dots);
 }
 
 /** Running totals of per-bucket counts: [[t, n]] -> [[t, n0 + ... + n]]. */
