@@ -82,6 +82,21 @@ def test_activity_reads_each_leaf_once(sqlite_election: Any, monkeypatch: Any) -
     assert read == [(size, size + 1)]
 
 
+def test_activity_catches_up_over_several_requests(sqlite_election: Any, monkeypatch: Any) -> None:
+    """After a restart no request reads more than PER_REQUEST leaves: `size` says how far."""
+    e = sqlite_election
+    for voter in (0, 1, 4):
+        assert e.cast(e.ceremony.ballot(voter)[0]).status_code == 201
+    end = e.client.get(e.path("/board/tree-head")).json()["size"]
+    monkeypatch.setattr(activity_module, "PER_REQUEST", 5)
+    index = ActivityIndex(e.board.store, e.election_id, ("north", "south"))
+    sizes = []
+    while not sizes or sizes[-1] < end:
+        sizes.append(index.activity(60).size)
+    assert sizes == [*range(5, end, 5), end]
+    assert per_district(index.activity(60).to_json()) == {"north": 2, "south": 1}
+
+
 @pytest.mark.parametrize(
     ("bucket", "words"),
     [

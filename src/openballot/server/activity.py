@@ -7,7 +7,7 @@ since the previous one (in chunks of `CHUNK`, so memory stays bounded however fa
 index is). A leaf's time is the timestamp of the first signed tree head that covers it (the
 head of the batch it was committed in): a public, signed time, not the server's clock at the
 request. The index lives in the server's memory and is rebuilt after a restart, on the first
-request, by reading the board's leaves once.
+requests, by reading the board's leaves once (at most PER_REQUEST leaves a request).
 """
 
 from __future__ import annotations
@@ -22,17 +22,21 @@ from openballot.board.store import BoardStorageError, BoardStore
 from openballot.errors import DecodeError
 from openballot.record.ballot_log import CastEntry
 
-__all__ = ["MINUTE_MS", "CHUNK", "Activity", "ActivityIndex"]
+__all__ = ["MINUTE_MS", "CHUNK", "PER_REQUEST", "Activity", "ActivityIndex"]
 
 MINUTE_MS: Final = 60_000
 #: Leaves read per step while the index catches up.
 CHUNK: Final = 20_000
+#: Leaves read by one request at most: after a restart the index catches up over several
+#: requests (each answer says up to which `size` it counts), so none of them takes long.
+PER_REQUEST: Final = 100_000
 
 
 @dataclass(frozen=True, slots=True)
 class Activity:
     """Cast leaves per district in buckets of `bucket_seconds`, over the first `size` leaves
-    of the log (the latest signed tree head when the index was brought up to date)."""
+    of the log (the latest signed tree head when the index was brought up to date, or fewer
+    while it catches up: see PER_REQUEST)."""
 
     election_id: str
     size: int
@@ -87,7 +91,7 @@ class ActivityIndex:
 
     def _catch_up(self) -> None:
         head = self.store.tree_head(self.election_id)
-        end = 0 if head is None else head.size
+        end = 0 if head is None else min(head.size, self.size + PER_REQUEST)
         while self.size < end:
             stop = min(end, self.size + CHUNK)
             # A head per batch, a batch at least one leaf: CHUNK heads cover the chunk.
