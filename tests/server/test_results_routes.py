@@ -192,3 +192,13 @@ def test_the_page_and_its_files(sqlite_election: Any, tmp_path: Path, kit: Any) 
 def test_without_a_web_folder_there_is_no_page(sqlite_election: Any) -> None:
     assert sqlite_election.client.get("/results/").status_code == 404
     assert sqlite_election.client.get(sqlite_election.path("/activity")).status_code == 200
+
+
+def test_activity_on_each_storage_backend(election_on_board: Any) -> None:
+    """The index reads the store through SQLAlchemy alone: SQLite and PostgreSQL alike."""
+    e = election_on_board
+    for voter in (0, 4, 5):
+        assert e.cast(e.ceremony.ballot(voter)[0]).status_code == 201
+    answer = activity(e, bucket=120)
+    assert per_district(answer) == {"north": 1, "south": 2}
+    assert answer["size"] == e.client.get(e.path("/board/tree-head")).json()["size"]
