@@ -15,6 +15,7 @@ import { verifyConsistency } from '../src/results/consistency.js';
 import { MESSAGES, translate } from '../src/results/messages.js';
 import { readManifest, resultModel, turnout } from '../src/results/model.js';
 import { HeadMonitor } from '../src/results/monitor.js';
+import { LoadError, apiSource, staticSource } from '../src/results/source.js';
 import { REPO } from './helpers.mjs';
 
 // --- result.json -------------------------------------------------------------------------
@@ -304,4 +305,30 @@ test('a lost connection is not an alarm: the next head is checked as usual', asy
   down = false;
   await monitor.observe(head(6));
   assert.equal(monitor.latest.size, 6);
+});
+
+// --- where the data comes from -----------------------------------------------------------
+
+test('the API and the static copy are read from their own addresses; a 404 result is none', async (t) => {
+  const asked = [];
+  const answers = { '/api/elections/e1/result': [404, { detail: 'the result is not published yet' }] };
+  t.mock.method(globalThis, 'fetch', async (url) => {
+    asked.push(url);
+    const [status, body] = answers[url] ?? [200, { url }];
+    return { ok: status < 400, status, text: async () => JSON.stringify(body) };
+  });
+  const api = apiSource('/api', 'e1');
+  assert.equal(await api.result(), null);
+  assert.deepEqual(await api.consistency(3, 9), { url: '/api/elections/e1/board/consistency?first=3&second=9' });
+  await api.activity(600);
+  await api.board();
+  assert.equal(api.recordUrl, '/api/elections/e1/record.zip');
+  answers['/api/elections/e1'] = [500, { detail: 'storage error' }];
+  await assert.rejects(api.election(), (e) => e instanceof LoadError && e.status === 500 && /storage error/.test(e.message));
+  const files = staticSource('data');
+  assert.equal(files.live, false);
+  for (const read of [files.election, files.board, files.result, files.treeHead]) await read();
+  assert.deepEqual(asked.slice(-4), ['data/election.json', 'data/board.json', 'data/result.json', 'data/tree-head.json']);
+  assert.equal(files.recordUrl, 'record.zip');
+  assert.ok(asked.slice(0, 5).every((u) => u.startsWith('/api/')));
 });

@@ -218,8 +218,13 @@ function render() {
   renderLive();
 }
 
+/** The observer view: from a board (not a static copy), before a result or when asked for. */
+function liveView() {
+  return state.source.live && (params.get('view') === 'live' || !state.model);
+}
+
 function renderLive() {
-  if (state.source.live && (params.get('view') === 'live' || !state.model)) mount('live', ...activityView());
+  if (liveView()) mount('live', ...activityView());
   else mount('live');
 }
 
@@ -269,12 +274,12 @@ async function load() {
     state.error = { key: 'load_failed', params: { detail: e.message } };
   }
   render();
-  if (s.live && state.manifest) setInterval(() => poll(true), POLL_SECONDS * 1000);
+  if (liveView() && state.manifest) setInterval(() => poll(true), POLL_SECONDS * 1000);
 }
 
 async function poll(withHead) {
   const s = state.source;
-  if (!(params.get('view') === 'live' || !state.model)) return;
+  if (!liveView()) return;
   try {
     if (withHead && !state.monitor.failure) {
       try {
