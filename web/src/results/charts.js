@@ -95,8 +95,9 @@ export function lineChart(series, { rtl = false, width = 640, height = 240, pad 
     h('line', { x1: place(rtl, width, pad), y1: height - pad, x2: place(rtl, width, width - pad), y2: height - pad, stroke: '#8a8a8a' }),
     h('line', { x1: place(rtl, width, pad), y1: pad / 2, x2: place(rtl, width, pad), y2: height - pad, stroke: '#8a8a8a' }),
     ticks.top ? h('text', { x: place(rtl, width, pad - 4), y: y(top) + 4, 'text-anchor': 'end', class: 'chart-axis' }, ticks.top) : null,
-    ticks.start ? h('text', { x: x(t0), y: height - pad / 3, 'text-anchor': 'middle', class: 'chart-axis' }, ticks.start) : null,
-    ticks.end && t1 !== t0 ? h('text', { x: x(t1), y: height - pad / 3, 'text-anchor': 'middle', class: 'chart-axis' }, ticks.end) : null,
+    // The first time starts at the axis, the last ends at the chart's end: neither is cut.
+    ticks.start ? h('text', { x: x(t0), y: height - pad / 3, 'text-anchor': 'start', class: 'chart-axis' }, ticks.start) : null,
+    ticks.end && t1 !== t0 ? h('text', { x: x(t1), y: height - pad / 3, 'text-anchor': 'end', class: 'chart-axis' }, ticks.end) : null,
   ];
   return svg(width, height, rtl, axis, lines, dots);
 }

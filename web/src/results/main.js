@@ -9,7 +9,7 @@ import {
   PALETTE, barChart, chartFigure, colour, cumulative, dataTable, h, legend, lineChart, seatChart, toDom,
 } from './charts.js';
 import {
-  LANGUAGES, direction, formatNumber, formatPercent, formatTime, joinNames, preferredLanguage, translate,
+  LANGUAGES, direction, formatClock, formatNumber, formatPercent, formatTime, joinNames, preferredLanguage, translate,
 } from './messages.js';
 import { readManifest, resultModel, turnout } from './model.js';
 import { HeadMonitor } from './monitor.js';
@@ -174,7 +174,7 @@ function activityView() {
   const top = Math.max(...series.map((s) => s.points[s.points.length - 1][1]));
   const chart = lineChart(series, {
     rtl,
-    ticks: { top: num(top), start: formatTime(state.lang, first), end: formatTime(state.lang, last) },
+    ticks: { top: num(top), start: formatClock(state.lang, first), end: formatClock(state.lang, last) },
   });
   const rows = a.buckets.map((b) => [formatTime(state.lang, b.start), ...districts.map((d) => num(b.cast[d.id]))]);
   parts.push(chartFigure(chart,

@@ -257,6 +257,11 @@ export function formatTime(lang, ms) {
   return new Date(ms).toLocaleString(lang, { dateStyle: 'medium', timeStyle: 'medium' });
 }
 
+/** A time of day (hours and minutes) in the language's locale, for a chart's axis. */
+export function formatClock(lang, ms) {
+  return new Date(ms).toLocaleTimeString(lang, { hour: '2-digit', minute: '2-digit' });
+}
+
 /** Options' names in a list, with the language's separator. */
 export function joinNames(lang, names) {
   return names.join(lang === 'ar' ? '، ' : ', ');
