@@ -12,6 +12,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import threading
+import weakref
 from pathlib import Path
 from typing import Annotated, Any, Final
 
@@ -47,6 +48,8 @@ class _RecordArchives:
     def __init__(self) -> None:
         self._dir = Path(tempfile.mkdtemp(prefix="openballot-records-"))
         self._lock = threading.Lock()
+        # Removed with the app (at the latest when the process exits).
+        weakref.finalize(self, shutil.rmtree, self._dir, True)
 
     def archive(self, board: Board, election_id: str) -> tuple[Path, int]:
         log = board.get(election_id).log
