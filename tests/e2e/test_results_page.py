@@ -360,3 +360,16 @@ def test_static_copy_renders_from_local_files(
     finally:
         http.terminate()
         http.wait(timeout=10)
+
+
+def test_results_page_on_a_phone(server: str, browser: Any, finished: dict[str, Any],
+                                 accessible: Any) -> None:
+    """At 360 px the page does not scroll sideways (wide tables scroll in their own box)."""
+    page = browser.new_page(viewport={"width": 360, "height": 740})
+    serve_seated(page, server, finished)
+    page.goto(f"{server}/results/?election={finished['e'].election_id}&lang=ar")
+    check_results(page, "ar")
+    width = page.evaluate("() => document.scrollingElement.scrollWidth")
+    assert width <= 360, f"the page is {width} px wide on a 360 px screen"
+    accessible(page, "results page on a phone, ar")
+    page.close()

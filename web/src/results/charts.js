@@ -108,16 +108,20 @@ export function cumulative(points) {
   return points.map(([t, n]) => [t, (sum += n)]);
 }
 
-/** A table with its caption: head = [texts], rows = [[cells]]; the first cell of a row is its header. */
+/**
+ * A table with its caption: head = [texts], rows = [[cells]]; the first cell of a row is its
+ * header. It sits in a box that scrolls sideways on a narrow screen (focusable and named, so
+ * that a keyboard can scroll it too) rather than widening the page.
+ */
 export function dataTable(caption, head, rows, { numeric = [] } = {}) {
   const cls = (j) => (numeric.includes(j) ? 'num' : null);
-  return h('table', { class: 'data' },
+  return h('div', { class: 'table-box', role: 'region', tabindex: '0', 'aria-label': caption }, h('table', { class: 'data' },
     h('caption', {}, caption),
     h('thead', {}, h('tr', {}, head.map((text, j) => h('th', { scope: 'col', class: cls(j) }, text)))),
     h('tbody', {}, rows.map((row) =>
       h('tr', {}, row.map((cell, j) => (j === 0 ? h('th', { scope: 'row' }, cell) : h('td', { class: cls(j) }, cell)))),
     )),
-  );
+  ));
 }
 
 /** A legend of colour swatches (an inline SVG each: no inline style under the page's CSP). */
