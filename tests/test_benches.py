@@ -32,6 +32,9 @@ RUNS: dict[str, tuple[list[str], set[str]]] = {
     ),
     "bench_dask.py": (["--ballots", "40"], set()),
     "bench_cards.py": (["--cards", "4"], set()),
+    "bench_activity.py": (
+        ["--leaves", "300", "--batch", "7", "--new", "20"], {"catch_up_s", "incremental_request_ms"}
+    ),
 }
 
 

@@ -243,6 +243,8 @@ OPERATIONS = {
         ("query", "first"),
         ("query", "second"),
     ],
+    ("get", E + "/activity"): [("path", "election_id"), ("query", "bucket")],
+    ("get", E + "/record.zip"): [("path", "election_id")],
 }
 
 
