@@ -78,3 +78,25 @@ def test_refusals(record: Path, tmp_path: Path) -> None:
         (record / "board.json").unlink()
         write_results_site(record, tmp_path / "site", web)
     assert not (tmp_path / "site").exists()  # nothing written on a refusal
+
+
+def test_the_results_command_writes_the_site(
+    record: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from openballot.cli import results_site
+    from openballot.cli.main import app
+
+    web = built_web(tmp_path / "w")
+    monkeypatch.setattr(results_site, "default_web_dir", lambda: web)
+    site = tmp_path / "site"
+    done = CliRunner().invoke(app, ["results", str(record), "--html", str(site)])
+    assert done.exit_code == 0, done.output
+    assert (site / "index.html").is_file() and (site / "record.zip").is_file()
+    assert "results page written" in done.output
+
+    inside = CliRunner().invoke(app, ["results", str(record), "--html", str(record / "x")])
+    assert inside.exit_code == 2
+    assert "next to the record" in inside.output
+    assert not (record / "x").exists()

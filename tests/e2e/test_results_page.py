@@ -2,10 +2,9 @@
 language, audited by axe-core; the observer's alarm when the board's head or proof is wrong;
 and the static copy of the page written next to an exported record.
 
-Until the seats branch is merged, the board's result has no figures, seats or ties: the
-browser's requests for the manifest and the result are answered with the board's own answer
-plus those fields, computed here in exactly the documented shape (RESULT_FORMAT in issue 9)
-with the real allocation code (`openballot.election.seats.allocate`).
+The election's manifest declares seats (plurality, D'Hondt with a threshold, Hare) and a
+registered-voter count: what the page shows is the board's own result, with the figures,
+seats and ties the board computed and the verifier recomputes.
 """
 
 from __future__ import annotations
@@ -18,7 +17,6 @@ import socket
 import subprocess
 import sys
 import time
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +25,8 @@ import pytest
 
 from openballot.cli.board_client import BoardClient
 from openballot.cli.results_site import write_results_site
-from openballot.election.seats import AllocationRule, Method, allocate
-from openballot.testing import demo_manifest
+from openballot.election.manifest import Manifest
+from openballot.testing import demo_manifest_json
 
 pytestmark = pytest.mark.e2e
 
@@ -69,45 +67,6 @@ def seated_manifest(manifest: dict[str, Any]) -> dict[str, Any]:
     return m
 
 
-def seated_result(
-    manifest: dict[str, Any], result: dict[str, Any], tally: dict[str, Any],
-    credentials: dict[str, int], seed: bytes,
-) -> dict[str, Any]:
-    """The board's result with the documented figures, seats, excluded, unfilled and ties."""
-    counted = tally["counted"]
-    count = {(c["contest"], c["district"], c["option"]): c["count"] for c in result["counts"]}
-    out = dict(result)
-    out["figures"] = {
-        "districts": [
-            {"district": d["id"], "registered": REGISTERED.get(d["id"]),
-             "credentials": credentials[d["id"]], "counting_ballots": counted[d["id"]]}
-            for d in manifest["districts"]
-        ],
-        "contests": [
-            {"contest": c["id"], "district": d, "counting_ballots": counted[d],
-             "blank": counted[d] * c["max_selections"]
-             - sum(count[(c["id"], d, o["id"])] for o in c["options"])}
-            for c in manifest["contests"] for d in c["districts"]
-        ],
-    }
-    out.update(seats=[], excluded=[], unfilled=[], ties=[])
-    for c in manifest["contests"]:
-        if c["id"] not in SEATS:
-            continue
-        method, seats, threshold = SEATS[c["id"]]
-        rule = AllocationRule(Method(method), seats, Fraction(threshold or 0))
-        a = allocate(rule, result["totals"][c["id"]], seed, contest_id=c["id"])
-        won = dict(a.seats)
-        out["seats"] += [{"contest": c["id"], "option": o["id"], "seats": won[o["id"]]}
-                         for o in c["options"]]
-        out["excluded"] += [{"contest": c["id"], "option": o} for o in a.excluded]
-        if a.unfilled:
-            out["unfilled"].append({"contest": c["id"], "seats": a.unfilled})
-        out["ties"] += [{"contest": c["id"], "first_seat": t.first_seat, "seats": t.seats,
-                         "options": list(t.options), "order": list(t.order)} for t in a.ties]
-    return out
-
-
 def board_election(kit: Any, url: str, election_id: str) -> Any:
     """An election of the demo manifest set up on the e2e server through its API (the
     helpers' admin token rewritten to the e2e server's)."""
@@ -117,7 +76,9 @@ def board_election(kit: Any, url: str, election_id: str) -> Any:
             request.headers["authorization"] = E2E_ADMIN
 
     client = httpx.Client(base_url=url, timeout=120, event_hooks={"request": [e2e_admin]})
-    ceremony = kit.make_ceremony(demo_manifest(election_id))
+    manifest = demo_manifest_json()
+    manifest["election_id"] = election_id
+    ceremony = kit.make_ceremony(Manifest.from_json(seated_manifest(manifest)))
     return kit.ElectionOnBoard(client, ceremony).setup()
 
 
@@ -132,24 +93,14 @@ def cast_votes(e: Any, votes: list[tuple[int, dict[str, list[str]]]]) -> None:
 
 @pytest.fixture(scope="module")
 def finished(server: str, kit: Any) -> dict[str, Any]:
-    """A finished election on the e2e server, and the seated manifest and result for it."""
+    """A finished election on the e2e server, with what the board says of it."""
     e = board_election(kit, server, "results-e2e")
     cast_votes(e, VOTES)
     e.finish()
-    c = e.client
-    info = c.get(e.path()).json()
-    head = c.get(e.path("/board/tree-head")).json()
-    manifest = seated_manifest(info["manifest"])
-    board_result, tally = c.get(e.path("/result")).json(), c.get(e.path("/tally")).json()
-    result = seated_result(manifest, board_result, tally, info["credential_counts"],
-                           bytes.fromhex(head["root"]))
-    return {"e": e, "info": {**info, "manifest": manifest}, "result": result}
-
-
-def serve_seated(page: Any, url: str, f: dict[str, Any]) -> None:
-    eid = f["e"].election_id
-    page.route(f"{url}/api/elections/{eid}", lambda route: route.fulfill(json=f["info"]))
-    page.route(f"{url}/api/elections/{eid}/result", lambda route: route.fulfill(json=f["result"]))
+    info = e.client.get(e.path()).json()
+    result = e.client.get(e.path("/result")).json()
+    assert result["seats"] and result["figures"]["districts"]
+    return {"e": e, "info": info, "result": result}
 
 
 def shots_dir(tmp_path: Path) -> Path:
@@ -186,12 +137,12 @@ def test_results_page_in_each_language(
     e = finished["e"]
     shots = shots_dir(tmp_path)
     page = browser.new_page(viewport={"width": 1000, "height": 900})
-    serve_seated(page, server, finished)
     page.goto(f"{server}/results/?election={e.election_id}&lang=en")
     check_results(page, "en")
     en = page.locator('[data-testid="contest-council-north"]').inner_text()
     # The numbers on the page are the result's: n1 has 3 of the 7 votes, and 2 of the 4 seats
-    # or 3 (the draw, seeded by the final tree head, settles the 4-way tie for the last seat).
+    # or 3 (the public draw, seeded by the ballot log the tally counts, settles a 4-way tie for the
+    # last seat).
     seats = {s["option"]: s["seats"] for s in finished["result"]["seats"]
              if s["contest"] == "council-north"}
     assert sum(seats.values()) == 4 and seats["n1"] >= 2 and seats["n2"] >= 1
@@ -324,9 +275,6 @@ def test_static_copy_renders_from_local_files(
     e = finished["e"]
     record = tmp_path / "record"
     BoardClient(e.client, e.election_id).export(record)
-    # The record's manifest and result as the seats branch will write them.
-    (record / "manifest.json").write_text(json.dumps(finished["info"]["manifest"]))
-    (record / "result.json").write_text(json.dumps(finished["result"]))
     site = tmp_path / "site"
     index = write_results_site(record, site)
     assert index == site / "index.html"
@@ -366,7 +314,6 @@ def test_results_page_on_a_phone(server: str, browser: Any, finished: dict[str, 
                                  accessible: Any) -> None:
     """At 360 px the page does not scroll sideways (wide tables scroll in their own box)."""
     page = browser.new_page(viewport={"width": 360, "height": 740})
-    serve_seated(page, server, finished)
     page.goto(f"{server}/results/?election={finished['e'].election_id}&lang=ar")
     check_results(page, "ar")
     width = page.evaluate("() => document.scrollingElement.scrollWidth")

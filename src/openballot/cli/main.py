@@ -193,14 +193,28 @@ def results(
     out_file: Annotated[
         Path | None, typer.Option("--out", help="Write here instead of standard output.")
     ] = None,
+    html: Annotated[
+        Path | None,
+        typer.Option(
+            "--html",
+            help="Write the results page as static files into this folder (with the record "
+            "zipped), for a mirror to publish; the record must be an exported one.",
+        ),
+    ] = None,
 ) -> None:
     """Show the result; first combine the trustees' decryptions (any t) into result.json if
-    the record has none yet."""
+    the record has none yet. With --html, write the public results page instead."""
     from openballot.cli.results_show import show_results
 
     given = [r for r in (record_arg, record) if r is not None]
     if len(given) != 1:
         raise OpenBallotError("results: give the record once, as RECORD or as --record")
+    if html is not None:
+        from openballot.cli.results_site import write_results_site
+
+        write_results_site(given[0], html)
+        out.print(f"results page written to {html} (open index.html through a web server)")
+        return
     show_results(given[0], lang, format_, out_file)
 
 
