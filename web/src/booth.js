@@ -6,7 +6,6 @@ import {
   CodeError,
   FingerprintMismatch,
   Manifest,
-  OpenBallotError,
   credentialSecret,
   contextFromElection,
   encryptBallot,
@@ -17,9 +16,20 @@ import {
   toHex,
   verifyReceipt,
 } from './protocol/index.js';
-import { ApiError, NetworkError, api } from './api.js';
-import { contestRule, electionIdFromSearch, fingerprintPin, groupHex, inputKind } from './format.js';
-import { CODE_EXAMPLE, LANGUAGES, direction, isLanguage, preferredLanguage, translate } from './i18n.js';
+import { ApiError, api } from './api.js';
+import { castWithRetries } from './cast.js';
+import { contestRule, electionIdFromSearch, fingerprintPin, groupHex, hasBlankRadio, inputKind } from './format.js';
+import {
+  CODE_EXAMPLE,
+  LANGUAGES,
+  direction,
+  formatDate,
+  formatNumber,
+  isLanguage,
+  preferredLanguage,
+  translate,
+} from './i18n.js';
+import { explain } from './problems.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -65,33 +75,47 @@ function applyLanguage(lang) {
   $('language').value = lang;
   for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
   for (const [el, render] of texts) el.textContent = render();
+  updateCheckLink();
   document.title = state.ctx ? `${label(state.ctx.manifest.title)} — ${t('page_title')}` : t('page_title');
 }
 
 // -- messages -------------------------------------------------------------------------------
 
-function showError(render) {
-  const el = $('error');
-  setText(el, render);
-  el.hidden = false;
+/**
+ * Show an error: `render` gives the voter's words; `detail`, if any, is the English technical
+ * text (a server's problem detail, a protocol error), shown only inside a closed disclosure.
+ * With `reveal`, the message is scrolled into view and focused: after an action such as
+ * casting, where the voter's eyes are elsewhere on a long page.
+ */
+function showError(render, detail = null, reveal = false) {
+  const box = $('error');
+  setText($('error-text'), render);
+  $('error-detail').textContent = detail ?? '';
+  $('error-details').open = false;
+  show('error-details', Boolean(detail));
+  box.hidden = false;
+  if (reveal) {
+    box.scrollIntoView?.({ block: 'center' });
+    box.focus();
+  }
 }
 
 function clearError() {
-  const el = $('error');
-  clearText(el);
-  el.hidden = true;
+  clearText($('error-text'));
+  $('error-detail').textContent = '';
+  show('error-details', false);
+  $('error').hidden = true;
+}
+
+/** Show `err` (a problem detail, a network failure, a protocol error) in the voter's words. */
+function showProblem(err, reveal = false) {
+  const { key, params, detail } = explain(err);
+  showError(() => t(key, params), detail, reveal);
 }
 
 function status(render) {
   if (render) setText($('status'), render);
   else clearText($('status'));
-}
-
-/** A problem detail, a network failure or a protocol error, as text for the voter. */
-function describe(err) {
-  if (err instanceof NetworkError) return () => t('err_network');
-  if (err instanceof ApiError) return err.detail ? () => err.detail : () => t('err_server', { status: err.status });
-  return () => err.message;
 }
 
 function show(id, visible = true) {
@@ -132,7 +156,7 @@ async function loadElection() {
     ({ data } = await api.election(state.electionId));
   } catch (err) {
     status(null);
-    showError(describe(err));
+    showProblem(err);
     return;
   }
   status(null);
@@ -154,7 +178,7 @@ async function loadElection() {
     state.boardKey = toHex(fromHex(data.board_key, 32, 'board_key'));
   } catch (err) {
     if (err instanceof FingerprintMismatch) showError(() => t('err_fingerprint'));
-    else showError(() => t('err_election_data', { detail: err.message }));
+    else showError(() => t('err_election_data'), err.message);
     return;
   }
   const pin = fingerprintPin(location.search);
@@ -218,7 +242,7 @@ async function onCodeSubmit(event) {
     status(null);
     button.disabled = false;
     if (err instanceof ApiError && err.status === 404) return codeError(() => t('code_err_unknown'));
-    return showError(describe(err));
+    return showProblem(err);
   }
   button.disabled = false;
   const d = typeof district === 'string' ? state.ctx.manifest.district(district) : undefined;
@@ -270,6 +294,21 @@ function buildBallot() {
       setText(text, () => label(option.labels));
       options.append(el('div', { class: 'option' }, [input, text]));
     }
+    if (hasBlankRadio(contest)) {
+      // "Choose one or none" as radio buttons: the blank vote is a choice of its own, so the
+      // voter can come back to it (a checked radio cannot be unchecked).
+      const id = `opt-${contest.id}-blank`;
+      const input = el('input', {
+        type: 'radio',
+        id,
+        name: `contest-${contest.id}`,
+        value: '',
+        dataset: { blank: 'true', testid: `option-${contest.id}-blank` },
+      });
+      const text = el('label', { for: id, class: 'blank-choice' });
+      setText(text, () => t('blank_choice'));
+      options.append(el('div', { class: 'option blank' }, [input, text]));
+    }
     const message = el('p', { id: msgId, class: 'contest-message', 'aria-live': 'polite' });
     const fieldset = el(
       'fieldset',
@@ -287,7 +326,7 @@ function buildBallot() {
 }
 
 function chosenIn(fieldset) {
-  return [...fieldset.querySelectorAll('input:checked')].map((i) => i.value);
+  return [...fieldset.querySelectorAll('input:checked:not([data-blank])')].map((i) => i.value);
 }
 
 function updateLimits(contest, fieldset) {
@@ -350,7 +389,7 @@ async function onEncrypt(event) {
     state.opening = opening;
   } catch (err) {
     status(null);
-    showError(() => t('err_encrypt', { detail: err.message }));
+    showError(() => t('err_encrypt'), err.message, true);
     return;
   } finally {
     button.disabled = false;
@@ -402,7 +441,7 @@ async function onAudit() {
       published = true;
     }
   } catch (err) {
-    showError(describe(err));
+    showProblem(err);
   }
   status(null);
   renderAudit(ballot, opened, failure, published);
@@ -419,8 +458,8 @@ function renderAudit(ballot, opened, failure, published) {
   const tracker = ballot.trackerHex();
   if (failure) {
     const p = el('p', { class: 'error-box', role: 'alert' });
-    setText(p, () => `${t('audit_failed')} (${failure.message})`);
-    body.append(p);
+    setText(p, () => t('audit_failed'));
+    body.append(p, technicalDetails(failure.message));
     return;
   }
   const intro = el('p');
@@ -462,11 +501,16 @@ async function onCast() {
   for (const id of ['cast', 'audit', 'change']) $(id).disabled = true;
   status(() => t('casting'));
   let data;
+  let recovered;
   try {
-    ({ data } = await api.cast(state.electionId, ballot.toJSON()));
+    ({ data, recovered } = await castWithRetries(state.electionId, ballot, {
+      onRetry: (attempt, max) => status(() => t('cast_retrying', { attempt, max })),
+      onAsk: () => status(() => t('cast_asking')),
+    }));
   } catch (err) {
     status(null);
-    showError(describe(err));
+    // The message is far from the cast button on a phone: bring it into view and focus it.
+    showProblem(err, true);
     for (const id of ['cast', 'audit', 'change']) $(id).disabled = false;
     return;
   }
@@ -481,7 +525,7 @@ async function onCast() {
     error = err;
   }
   state.receipt = { response: data, ballot: ballot.toJSON(), verified: !error, error: error ? error.message : null };
-  status(null);
+  status(recovered && !error ? () => t('cast_recovered') : null);
   renderReceipt(ballot.trackerHex(), data, checked, error);
   show('step-review', false);
   show('step-ballot', false);
@@ -490,20 +534,21 @@ async function onCast() {
 }
 
 function renderReceipt(tracker, data, checked, error) {
-  const badge = $('receipt-badge');
   const message = $('receipt-message');
   const section = $('receipt');
-  // #receipt-status is the same word in every language, for people and tools comparing notes
-  // (and the end-to-end tests); the badge beside it says it in the voter's language.
-  const token = $('receipt-status');
-  token.textContent = error ? 'failed' : 'verified';
-  token.dataset.status = token.textContent;
-  section.dataset.status = token.textContent;
+  // One badge in the voter's language; the same word in every language ("verified" or
+  // "failed") is in its data-status, for tools comparing notes (and the end-to-end tests).
+  const badge = $('receipt-status');
+  badge.dataset.status = error ? 'failed' : 'verified';
+  section.dataset.status = badge.dataset.status;
   section.classList.toggle('failed', Boolean(error));
+  for (const node of $('receipt-technical').querySelectorAll('*')) texts.delete(node);
+  $('receipt-technical').replaceChildren();
   if (error) {
     setText(badge, () => t('receipt_failed'));
-    setText(message, () => t('receipt_bad', { detail: error.message }));
+    setText(message, () => t('receipt_bad'));
     message.setAttribute('role', 'alert');
+    $('receipt-technical').append(technicalDetails(error.message));
   } else {
     setText(badge, () => t('receipt_verified'));
     setText(message, () => t('receipt_ok'));
@@ -528,13 +573,31 @@ function renderReceipt(tracker, data, checked, error) {
     if (hex) {
       dd.append(el('code', { class: 'hex', dir: 'ltr' }, [String(value)]));
     } else if (key === 'receipt_time') {
-      setText(dd, () => (Number.isSafeInteger(value) ? new Date(value).toLocaleString(state.lang) : '—'));
+      setText(dd, () => (Number.isSafeInteger(value) ? formatDate(state.lang, value) : '—'));
     } else {
-      setText(dd, () => (typeof value === 'number' ? new Intl.NumberFormat(state.lang).format(value) : String(value)));
+      setText(dd, () => (typeof value === 'number' ? formatNumber(state.lang, value) : String(value)));
     }
     dl.append(dt, dd);
   }
   if (checked) $('receipt').dataset.tracker = checked.tracker;
+  updateCheckLink();
+}
+
+/** The receipt page's link to the "check my ballot" page, with the tracker filled in. */
+function updateCheckLink() {
+  const link = $('check-link');
+  const tracker = state.receipt?.response?.tracker;
+  if (!link || typeof tracker !== 'string') return;
+  const query = new URLSearchParams({ election: state.electionId, tracker, lang: state.lang });
+  link.href = `check.html?${query}`;
+}
+
+/** A closed "technical details" disclosure holding English text (left to right). */
+function technicalDetails(text) {
+  const summary = el('summary');
+  setText(summary, () => t('technical_details'));
+  const body = el('p', { class: 'technical', lang: 'en', dir: 'ltr' }, [text]);
+  return el('details', { class: 'technical-details' }, [summary, body]);
 }
 
 function onDownload() {
@@ -584,7 +647,7 @@ function start() {
 function crash(err) {
   console.error(err);
   status(null);
-  showError(err instanceof OpenBallotError || err instanceof ApiError ? describe(err) : () => String(err?.message ?? err));
+  showProblem(err, true);
 }
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
