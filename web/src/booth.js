@@ -19,19 +19,8 @@ import {
 import { ApiError, api } from './api.js';
 import { castWithRetries } from './cast.js';
 import { contestRule, electionIdFromSearch, fingerprintPin, groupHex, hasBlankRadio, inputKind } from './format.js';
-import {
-  CODE_EXAMPLE,
-  LANGUAGES,
-  direction,
-  formatDate,
-  formatNumber,
-  isLanguage,
-  preferredLanguage,
-  translate,
-} from './i18n.js';
-import { explain } from './problems.js';
-
-const $ = (id) => document.getElementById(id);
+import { CODE_EXAMPLE, formatDate, formatNumber } from './i18n.js';
+import { $, Texts, el } from './page.js';
 
 const state = {
   lang: 'en',
@@ -49,69 +38,25 @@ const state = {
 
 // -- text in the current language -----------------------------------------------------------
 
-const t = (key, params) => translate(state.lang, key, params);
-/** Elements whose text depends on the language: element -> () => text. */
-const texts = new Map();
-
-function setText(el, render) {
-  texts.set(el, render);
-  el.textContent = render();
-}
-
-function clearText(el) {
-  texts.delete(el);
-  el.textContent = '';
-}
+const texts = new Texts((lang) => {
+  state.lang = lang;
+  updateCheckLink();
+  document.title = state.ctx ? `${label(state.ctx.manifest.title)} — ${t('page_title')}` : t('page_title');
+});
+const t = texts.t;
+const setText = (node, render) => texts.set(node, render);
+const clearText = (node) => texts.clear(node);
+const applyLanguage = (lang) => texts.apply(lang);
 
 function label(labels) {
   return labels.get(state.lang);
 }
 
-function applyLanguage(lang) {
-  state.lang = lang;
-  const root = document.documentElement;
-  root.lang = lang;
-  root.dir = direction(lang);
-  $('language').value = lang;
-  for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
-  for (const [el, render] of texts) el.textContent = render();
-  updateCheckLink();
-  document.title = state.ctx ? `${label(state.ctx.manifest.title)} — ${t('page_title')}` : t('page_title');
-}
-
 // -- messages -------------------------------------------------------------------------------
 
-/**
- * Show an error: `render` gives the voter's words; `detail`, if any, is the English technical
- * text (a server's problem detail, a protocol error), shown only inside a closed disclosure.
- * With `reveal`, the message is scrolled into view and focused: after an action such as
- * casting, where the voter's eyes are elsewhere on a long page.
- */
-function showError(render, detail = null, reveal = false) {
-  const box = $('error');
-  setText($('error-text'), render);
-  $('error-detail').textContent = detail ?? '';
-  $('error-details').open = false;
-  show('error-details', Boolean(detail));
-  box.hidden = false;
-  if (reveal) {
-    box.scrollIntoView?.({ block: 'center' });
-    box.focus();
-  }
-}
-
-function clearError() {
-  clearText($('error-text'));
-  $('error-detail').textContent = '';
-  show('error-details', false);
-  $('error').hidden = true;
-}
-
-/** Show `err` (a problem detail, a network failure, a protocol error) in the voter's words. */
-function showProblem(err, reveal = false) {
-  const { key, params, detail } = explain(err);
-  showError(() => t(key, params), detail, reveal);
-}
+const showError = (render, detail, reveal) => texts.showError(render, detail, reveal);
+const clearError = () => texts.clearError();
+const showProblem = (err, reveal) => texts.showProblem(err, reveal);
 
 function status(render) {
   if (render) setText($('status'), render);
@@ -129,17 +74,6 @@ function focusHeading(id) {
 }
 
 const nextFrame = () => new Promise((resolve) => setTimeout(resolve, 30));
-
-function el(tag, attrs = {}, children = []) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === 'dataset') Object.assign(e.dataset, v);
-    else e.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children) e.append(c);
-  return e;
-}
 
 // -- step 0: the election -------------------------------------------------------------------
 
@@ -453,13 +387,13 @@ async function onAudit() {
 
 function renderAudit(ballot, opened, failure, published) {
   const body = $('audit-body');
-  for (const node of body.querySelectorAll('*')) texts.delete(node);
+  texts.forget(body);
   body.replaceChildren();
   const tracker = ballot.trackerHex();
   if (failure) {
     const p = el('p', { class: 'error-box', role: 'alert' });
     setText(p, () => t('audit_failed'));
-    body.append(p, technicalDetails(failure.message));
+    body.append(p, texts.technicalDetails(failure.message));
     return;
   }
   const intro = el('p');
@@ -542,20 +476,20 @@ function renderReceipt(tracker, data, checked, error) {
   badge.dataset.status = error ? 'failed' : 'verified';
   section.dataset.status = badge.dataset.status;
   section.classList.toggle('failed', Boolean(error));
-  for (const node of $('receipt-technical').querySelectorAll('*')) texts.delete(node);
+  texts.forget($('receipt-technical'));
   $('receipt-technical').replaceChildren();
   if (error) {
     setText(badge, () => t('receipt_failed'));
     setText(message, () => t('receipt_bad'));
     message.setAttribute('role', 'alert');
-    $('receipt-technical').append(technicalDetails(error.message));
+    $('receipt-technical').append(texts.technicalDetails(error.message));
   } else {
     setText(badge, () => t('receipt_verified'));
     setText(message, () => t('receipt_ok'));
     message.removeAttribute('role');
   }
   const dl = $('receipt-details');
-  for (const node of dl.querySelectorAll('*')) texts.delete(node);
+  texts.forget(dl);
   dl.replaceChildren();
   const head = data && typeof data.tree_head === 'object' && data.tree_head ? data.tree_head : {};
   const rows = [
@@ -592,14 +526,6 @@ function updateCheckLink() {
   link.href = `check.html?${query}`;
 }
 
-/** A closed "technical details" disclosure holding English text (left to right). */
-function technicalDetails(text) {
-  const summary = el('summary');
-  setText(summary, () => t('technical_details'));
-  const body = el('p', { class: 'technical', lang: 'en', dir: 'ltr' }, [text]);
-  return el('details', { class: 'technical-details' }, [summary, body]);
-}
-
 function onDownload() {
   const r = state.receipt;
   if (!r) return;
@@ -626,15 +552,8 @@ function onDownload() {
 // -- start ----------------------------------------------------------------------------------
 
 function start() {
-  const select = $('language');
-  const fromUrl = new URLSearchParams(location.search).get('lang');
-  const initial = isLanguage(fromUrl) ? fromUrl : preferredLanguage(navigator.languages ?? [navigator.language]);
-  select.replaceChildren(
-    ...LANGUAGES.map((l) => el('option', { value: l.code, lang: l.code, dir: l.dir }, [l.name])),
-  );
-  select.addEventListener('change', () => applyLanguage(select.value));
   setText($('code-help'), () => t('code_help', { example: CODE_EXAMPLE }));
-  applyLanguage(initial);
+  texts.start();
   $('code-form').addEventListener('submit', (e) => onCodeSubmit(e).catch(crash));
   $('ballot-form').addEventListener('submit', (e) => onEncrypt(e).catch(crash));
   $('cast').addEventListener('click', () => onCast().catch(crash));
