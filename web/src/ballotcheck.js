@@ -15,7 +15,7 @@ import { EncryptedBallot } from './protocol/ballot.js';
 import { fromHex, utf8 } from './protocol/bytes.js';
 import { getInt, getList, getStr, obj } from './protocol/json.js';
 import { leafHash, verifyConsistency, verifyInclusion } from './protocol/merkle.js';
-import { verifyReceipt } from './protocol/receipt.js';
+import { parseLogEntry, verifyReceipt } from './protocol/receipt.js';
 import { verifyTreeHead } from './protocol/treehead.js';
 
 export const RECEIPT_FORMAT = 'openballot-receipt/1';
@@ -77,14 +77,7 @@ export function checkStatusAnswer(answer, { tracker, electionId, boardKey }) {
     const o = obj(answer, 'answer');
     if (getStr(o, 'tracker', 'answer') !== tracker) throw new Error('the answer is about another tracker');
     const entry = getStr(o, 'entry', 'answer');
-    let line;
-    try {
-      line = JSON.parse(entry);
-    } catch {
-      throw new Error('answer.entry: not JSON');
-    }
-    if (JSON.stringify(line) !== entry) throw new Error("answer.entry: not in the board's compact form");
-    line = obj(line, 'answer.entry');
+    const line = parseLogEntry(entry, 'answer.entry');
     if (line.type !== 'cast' && line.type !== 'audit') throw new Error(`answer.entry: a '${line.type}' entry is not a ballot`);
     if (EncryptedBallot.fromJSON(line.ballot, 'answer.entry.ballot').trackerHex() !== tracker) {
       throw new Error('answer.entry: the logged ballot has another tracker');

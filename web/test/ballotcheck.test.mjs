@@ -7,7 +7,7 @@ import {
   CheckFailed, RECEIPT_FORMAT, checkConsistency, checkKeptReceipt, checkSameLeaf, checkStatusAnswer, readReceiptFile,
 } from '../src/ballotcheck.js';
 import { contextFromElection, credentialSecret, encryptBallot, merkleRoot, toHex, treeHeadMessage, utf8 } from '../src/protocol/index.js';
-import { electionResponse, protocol } from './helpers.mjs';
+import { consistencyPath, electionResponse, inclusionPath, protocol } from './helpers.mjs';
 
 const ctx = contextFromElection(electionResponse());
 const electionId = protocol.election.manifest.election_id;
@@ -18,24 +18,6 @@ const vote = () =>
   encryptBallot(ctx, 'south', credentialSecret(electionId, code), { president: ['amal'], 'council-south': [], referendum: ['no'] });
 const { ballot, opening } = vote();
 const tracker = ballot.trackerHex();
-
-function path(m, leaves) {
-  if (leaves.length <= 1) return [];
-  let k = 1;
-  while (k * 2 < leaves.length) k *= 2;
-  return m < k
-    ? [...path(m, leaves.slice(0, k)), merkleRoot(leaves.slice(k))]
-    : [...path(m - k, leaves.slice(k)), merkleRoot(leaves.slice(0, k))];
-}
-
-function subproof(m, leaves, complete) {
-  const n = leaves.length;
-  if (m === n) return complete ? [] : [merkleRoot(leaves)];
-  let k = 1;
-  while (k * 2 < n) k *= 2;
-  if (m <= k) return [...subproof(m, leaves.slice(0, k), complete), merkleRoot(leaves.slice(k))];
-  return [...subproof(m - k, leaves.slice(k), false), merkleRoot(leaves.slice(0, k))];
-}
 
 /** A board log: some leaves, our ballot's entry at `at`, then more. */
 function makeLog({ at = 3, after = 4, kind = 'cast', b = ballot } = {}) {
@@ -60,7 +42,7 @@ function answerAt(log, size, fate = { fate: 'recorded' }) {
     index: log.index,
     entry: log.entry,
     tree_head: head(log.leaves, size),
-    inclusion_proof: path(log.index, bytes).map(toHex),
+    inclusion_proof: inclusionPath(log.index, bytes).map(toHex),
     ...fate,
   };
 }
@@ -129,7 +111,7 @@ test('a kept receipt: same leaf, and the log only grew since', () => {
   const latest = checkStatusAnswer(answerAt(log, log.leaves.length), { tracker, electionId, boardKey });
   checkSameLeaf(kept, latest);
   const bytes = log.leaves.map(utf8);
-  const proof = subproof(keptSize, bytes, true).map(toHex);
+  const proof = consistencyPath(keptSize, bytes).map(toHex);
   checkConsistency(kept, latest, proof);
   checkConsistency(kept, { ...latest, size: kept.size, root: kept.root }, []);
 

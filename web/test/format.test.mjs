@@ -120,3 +120,17 @@ test('a tracker typed by hand or in the address', () => {
   assert.equal(trackerFromSearch('?election=x'), null);
   assert.equal(trackerFromSearch('?tracker=nothex'), null);
 });
+
+test('check.html: the ids, labels and live regions of the check page', () => {
+  const html = readFileSync(join(WEB, 'check.html'), 'utf8');
+  for (const id of ['language', 'check-tracker', 'check-file', 'check-submit', 'check-input-error', 'check-result', 'check-status', 'check-fate', 'check-steps', 'check-again', 'error', 'error-details', 'status']) {
+    assert.match(html, new RegExp(`id="${id}"`), id);
+  }
+  assert.match(html, /<label for="check-tracker"/);
+  assert.match(html, /<label for="check-file"/);
+  assert.match(html, /id="check-input-error"[^>]*aria-live="assertive"/);
+  assert.match(html, /id="error"[^>]*role="alert"[^>]*tabindex="-1"/);
+  assert.match(html, /src="dist\/check\.js"/);
+  assert.doesNotMatch(html, /(src|href)="\//, 'assets must be relative (served under /booth/)');
+  for (const key of [...html.matchAll(/data-i18n="(\w+)"/g)].map((m) => m[1])) assert.ok(MESSAGES.en[key], key);
+});

@@ -5,7 +5,7 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import {
   ProofError, fromHex, leafHash, merkleRoot, toHex, treeHeadMessage, utf8, verifyConsistency, verifyInclusion, verifyTreeHead,
 } from '../src/protocol/index.js';
-import { protocol } from './helpers.mjs';
+import { consistencyPath, protocol } from './helpers.mjs';
 
 const M = protocol.merkle;
 const leaves = M.leaves.map(utf8);
@@ -55,17 +55,6 @@ protocol.tree_heads.forEach(({ tree_head: th, message, board_key: key }, i) => {
   });
 });
 
-// RFC 9162 2.1.4.1 SUBPROOF, to make consistency proofs over the vectors' leaves (whose roots
-// of every prefix come from the Python reference).
-function subproof(m, leavesOf, complete) {
-  const n = leavesOf.length;
-  if (m === n) return complete ? [] : [merkleRoot(leavesOf)];
-  let k = 1;
-  while (k * 2 < n) k *= 2;
-  if (m <= k) return [...subproof(m, leavesOf.slice(0, k), complete), merkleRoot(leavesOf.slice(k))];
-  return [...subproof(m - k, leavesOf.slice(k), false), merkleRoot(leavesOf.slice(0, k))];
-}
-
 test('consistency proofs between every two prefixes of the vectors', () => {
   const rootOf = new Map(M.roots.map(({ size, root }) => [size, fromHex(root)]));
   const sizes = [...rootOf.keys()].filter((s) => s >= 1);
@@ -76,7 +65,7 @@ test('consistency proofs between every two prefixes of the vectors', () => {
         assert.throws(() => verifyConsistency(first, second, rootOf.get(first), rootOf.get(second), []), ProofError);
         continue;
       }
-      const proof = first === second ? [] : subproof(first, leaves.slice(0, second), true);
+      const proof = first === second ? [] : consistencyPath(first, leaves.slice(0, second));
       verifyConsistency(first, second, rootOf.get(first), rootOf.get(second), proof);
       checked += 1;
       if (first === second) {
