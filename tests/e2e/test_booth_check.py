@@ -128,7 +128,10 @@ def test_check_my_ballot_by_tracker_and_by_receipt_file_in_every_language(
         code, district = voters[lang]
         trackers[lang] = vote_in_booth(page, server, eid, lang, code, CHOICES[district], False,
                                        f"unused-{lang}.png", tmp_path, accessible)
-        # The receipt: one badge in the voter's language, her numerals, her date.
+        # The receipt: the election's title, one badge in the voter's language, her
+        # numerals, her date.
+        title = demo_manifest(eid)["title"][lang]
+        assert (page.text_content("#election-title") or "").strip() == title
         badge_line = page.text_content(".receipt-status-line") or ""
         assert badge_line.strip() == (page.text_content("#receipt-status") or "").strip()
         assert badge_line.lower().count("verified") <= 1, badge_line
@@ -153,6 +156,7 @@ def test_check_my_ballot_by_tracker_and_by_receipt_file_in_every_language(
         assert page.get_attribute("html", "lang") == lang
         assert page.get_attribute("html", "dir") == ("rtl" if lang == "ar" else "ltr")
         assert "".join((page.input_value("#check-tracker")).split()) == trackers[lang]
+        assert (page.text_content("#election-title") or "").strip() == title
         accessible(page, f"check page, {lang}")
 
         by_tracker = check(page)

@@ -20,7 +20,7 @@ export function el(tag, attrs = {}, children = []) {
 
 /**
  * The page's language and every element whose text depends on it (element -> () => text),
- * rendered again when the voter picks another language. `onLanguage(lang)` runs after.
+ * rendered again when the voter picks another language. `onLanguage(lang)` runs first.
  */
 export class Texts {
   constructor(onLanguage = () => {}) {
@@ -51,9 +51,10 @@ export class Texts {
     root.lang = lang;
     root.dir = direction(lang);
     $('language').value = lang;
+    // First the page's own state (its renders may read the language from it), then the text.
+    this.onLanguage(lang);
     for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = this.t(node.dataset.i18n);
     for (const [node, render] of this.renders) node.textContent = render();
-    this.onLanguage(lang);
   }
 
   /** Fill the language menu, follow it, and start in the address's `lang=`, else the
