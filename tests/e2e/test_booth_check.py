@@ -363,3 +363,11 @@ def test_blank_radio_the_whole_code_at_360_px_and_a_closed_election_in_kurdish(
     assert "the election is closed" in (page.text_content("#error-detail") or "")
     assert "closed" not in (page.inner_text("#error") or "")
     accessible(page, "a cast after the close, ku")
+
+    # Opening the booth of the closed election: its state in the voter's words, not the
+    # server's English name for it.
+    page.goto(f"{server}/booth/?election={eid}&lang=ar")
+    page.wait_for_selector("#error", state="visible")
+    assert (page.text_content("#error-text") or "").strip() == "انتهى التصويت. يجري فرز الأصوات."
+    assert "closed" not in (page.inner_text("#error") or "")
+    accessible(page, "the booth of a closed election, ar")

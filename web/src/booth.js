@@ -104,7 +104,10 @@ async function loadElection() {
     } catch {
       // the title is only a courtesy here
     }
-    showError(() => t('err_not_open', { state: String(data.state) }));
+    // The server's state name is English: the voter gets words of her own, the name goes to
+    // the technical details.
+    const known = ['setup', 'closed', 'decrypted'].includes(data.state);
+    showError(() => t(known ? `err_state_${data.state}` : 'err_not_open'), `state: ${String(data.state)}`);
     return;
   }
   try {

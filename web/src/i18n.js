@@ -103,7 +103,10 @@ const BASE = {
     err_fingerprint:
       'Danger: the election data sent by the server do not match the fingerprint it states. The server may be giving you a false key. Do not vote on this device; tell the election observers.',
     err_other_election: 'The server sent the data of another election ({id}).',
-    err_not_open: 'This election is not open for voting (state: {state}).',
+    err_not_open: 'This election is not open for voting.',
+    err_state_setup: 'Voting has not opened yet. Come back when the election authority opens it.',
+    err_state_closed: 'Voting is closed. The votes are being counted.',
+    err_state_decrypted: 'Voting is closed and the result is published.',
     err_unknown_district: 'The server placed this code in a district that this election does not have.',
     err_encrypt: 'The ballot could not be encrypted. Reload the page and try again.',
     footer:
@@ -186,7 +189,10 @@ const BASE = {
     err_fingerprint:
       'خطر: بيانات الانتخابات التي أرسلها الخادم لا تطابق البصمة التي يعلنها، وقد يكون الخادم يعطيك مفتاحًا مزيّفًا. لا تصوّت على هذا الجهاز وأبلغ مراقبي الانتخابات.',
     err_other_election: 'أرسل الخادم بيانات انتخابات أخرى ({id}).',
-    err_not_open: 'هذه الانتخابات غير مفتوحة للتصويت (الحالة: {state}).',
+    err_not_open: 'هذه الانتخابات غير مفتوحة للتصويت.',
+    err_state_setup: 'لم يبدأ التصويت بعد. عُد حين تفتحه الهيئة المشرفة على الانتخابات.',
+    err_state_closed: 'انتهى التصويت. يجري فرز الأصوات.',
+    err_state_decrypted: 'انتهى التصويت ونُشرت النتيجة.',
     err_unknown_district: 'وضع الخادم هذا الرمز في دائرة لا وجود لها في هذه الانتخابات.',
     err_encrypt: 'تعذّر تشفير الورقة. أعِد تحميل الصفحة وحاول مرة أخرى.',
     footer:
@@ -276,7 +282,10 @@ const BASE = {
     err_fingerprint:
       'Xeter: daneyên hilbijartinê yên ku server şandine bi şopa tiliyê ya ku ew radigihîne re li hev nayên. Dibe ku server mifteyeke sexte dide te. Li ser vê amûrê deng nede; ji çavdêrên hilbijartinê re bibêje.',
     err_other_election: 'Serverê daneyên hilbijartineke din şandin ({id}).',
-    err_not_open: 'Ev hilbijartin ji bo dengdanê ne vekirî ye (rewş: {state}).',
+    err_not_open: 'Ev hilbijartin ji bo dengdanê ne vekirî ye.',
+    err_state_setup: 'Dengdan hê dest pê nekiriye. Dema ku desteya hilbijartinê wê veke, vegere.',
+    err_state_closed: 'Dengdan girtî ye. Deng tên jimartin.',
+    err_state_decrypted: 'Dengdan girtî ye û encam hatiye weşandin.',
     err_unknown_district: 'Serverê ev kod xist herêmeke ku di vê hilbijartinê de tune ye.',
     err_encrypt: 'Pusula nehat şîfrekirin. Rûpelê ji nû ve bar bike û dîsa biceribîne.',
     footer:
