@@ -219,6 +219,18 @@ def test_check_my_ballot_by_tracker_and_by_receipt_file_in_every_language(
     assert (counted["status"], counted["fate"]) == ("proven", "counted"), counted
     assert check(page, receipt=receipts["en"])["fate"] == "superseded"
 
+    # The page without an election in its address: the receipt file names it; a tracker
+    # alone cannot be looked up, and the page says so.
+    page.goto(f"{server}/booth/check.html?lang=ku")
+    page.fill("#check-tracker", trackers["ku"])
+    page.click("#check-submit")
+    page.wait_for_selector("#error", state="visible")
+    in_view_and_focused(page, "#error")
+    accessible(page, "check page without an election, ku")
+    from_file = check(page, receipt=receipts["ku"])
+    assert (from_file["status"], from_file["fate"]) == ("proven", "counted"), from_file
+    assert (page.text_content("#election-title") or "").strip() == demo_manifest(eid)["title"]["ku"]
+
 
 def go_to_review(page: Any, url: str, eid: str, lang: str, code: str, district: str,
                  choices: dict[str, list[str]] | None = None) -> None:
