@@ -14,7 +14,20 @@ __all__ = [
 
 
 class OpenBallotError(Exception):
-    """Base class of every error raised on purpose by OpenBallot."""
+    """Base class of every error raised on purpose by OpenBallot.
+
+    `code` is a stable machine name of the failure for the server's problem details (a client,
+    such as the booth, shows its own translation of it; docs/server.md lists them). None means
+    "the generic code of this error's class"; a raise site that a voter can meet names a finer
+    one (`ProofError("...", code="bad-signature")`). The message stays the English detail.
+    """
+
+    code: str | None = None
+
+    def __init__(self, *args: object, code: str | None = None) -> None:
+        super().__init__(*args)
+        if code is not None:
+            self.code = code
 
 
 class DecodeError(OpenBallotError):

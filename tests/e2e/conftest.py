@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -34,12 +35,13 @@ def admin_headers() -> dict[str, str]:
     return {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextmanager
+def running_server(data: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`openballot serve` in a process, on a free port, with the built booth and its data in
+    `data`: (its URL, the process), stopped at the end unless the test stopped it already."""
     booth = REPO / "web"
     if not (booth / "dist" / "booth.js").exists():
         pytest.fail("the booth is not built: run `make web` (make test does)")
-    data = tmp_path_factory.mktemp("server")
     port = _free_port()
     env = {**os.environ, "OPENBALLOT_ADMIN_TOKEN": ADMIN_TOKEN}
     openballot = Path(sys.executable).with_name("openballot")
@@ -61,9 +63,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             _, err = proc.communicate()
             pytest.fail(f"server did not start: {err.decode()[-2000:]}")
         time.sleep(0.2)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    try:
+        yield url, proc
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with running_server(tmp_path_factory.mktemp("server")) as (url, _):
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -117,3 +128,10 @@ def assert_accessible(page: Any, where: str) -> None:
 def accessible() -> Any:
     """`accessible(page, "where")`: fail when axe-core finds a violation in the page now."""
     return assert_accessible
+
+
+@pytest.fixture
+def start_server() -> Any:
+    """`with start_server(data) as (url, process):` a server of the test's own, which the
+    test may stop (to see what the booth does without it)."""
+    return running_server

@@ -1,5 +1,6 @@
 // The server's JSON API. Errors are RFC 9457 problem details {"type", "title", "status",
-// "detail"}; `ApiError.detail` is what the booth shows.
+// "detail", "code"}; the booth shows its own words for `code` (problems.js) and keeps
+// `ApiError.detail` (English) for its "technical details".
 
 export class NetworkError extends Error {}
 
@@ -49,4 +50,8 @@ export const api = {
   credential: (id, credentialHex) => request('GET', `/elections/${seg(id)}/credentials/${seg(credentialHex)}`),
   cast: (id, ballot) => request('POST', `/elections/${seg(id)}/ballots`, { ballot }),
   audit: (id, ballot, opening) => request('POST', `/elections/${seg(id)}/audits`, { ballot, opening }),
+  ballot: (id, trackerHex) => request('GET', `/elections/${seg(id)}/ballots/${seg(trackerHex)}`),
+  board: () => request('GET', '/board'),
+  consistency: (id, first, second) =>
+    request('GET', `/elections/${seg(id)}/board/consistency?first=${first}&second=${second}`),
 };

@@ -6,7 +6,6 @@ import {
   CodeError,
   FingerprintMismatch,
   Manifest,
-  OpenBallotError,
   credentialSecret,
   contextFromElection,
   encryptBallot,
@@ -17,11 +16,11 @@ import {
   toHex,
   verifyReceipt,
 } from './protocol/index.js';
-import { ApiError, NetworkError, api } from './api.js';
-import { contestRule, electionIdFromSearch, fingerprintPin, groupHex, inputKind } from './format.js';
-import { CODE_EXAMPLE, LANGUAGES, direction, isLanguage, preferredLanguage, translate } from './i18n.js';
-
-const $ = (id) => document.getElementById(id);
+import { ApiError, api } from './api.js';
+import { castWithRetries } from './cast.js';
+import { contestRule, electionIdFromSearch, fingerprintPin, groupHex, hasBlankRadio, inputKind } from './format.js';
+import { CODE_EXAMPLE, formatDate, formatNumber } from './i18n.js';
+import { $, Texts, el } from './page.js';
 
 const state = {
   lang: 'en',
@@ -39,59 +38,29 @@ const state = {
 
 // -- text in the current language -----------------------------------------------------------
 
-const t = (key, params) => translate(state.lang, key, params);
-/** Elements whose text depends on the language: element -> () => text. */
-const texts = new Map();
-
-function setText(el, render) {
-  texts.set(el, render);
-  el.textContent = render();
-}
-
-function clearText(el) {
-  texts.delete(el);
-  el.textContent = '';
-}
+const texts = new Texts((lang) => {
+  state.lang = lang;
+  updateCheckLink();
+  document.title = state.ctx ? `${label(state.ctx.manifest.title)} — ${t('page_title')}` : t('page_title');
+});
+const t = texts.t;
+const setText = (node, render) => texts.set(node, render);
+const clearText = (node) => texts.clear(node);
+const applyLanguage = (lang) => texts.apply(lang);
 
 function label(labels) {
   return labels.get(state.lang);
 }
 
-function applyLanguage(lang) {
-  state.lang = lang;
-  const root = document.documentElement;
-  root.lang = lang;
-  root.dir = direction(lang);
-  $('language').value = lang;
-  for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
-  for (const [el, render] of texts) el.textContent = render();
-  document.title = state.ctx ? `${label(state.ctx.manifest.title)} — ${t('page_title')}` : t('page_title');
-}
-
 // -- messages -------------------------------------------------------------------------------
 
-function showError(render) {
-  const el = $('error');
-  setText(el, render);
-  el.hidden = false;
-}
-
-function clearError() {
-  const el = $('error');
-  clearText(el);
-  el.hidden = true;
-}
+const showError = (render, detail, reveal) => texts.showError(render, detail, reveal);
+const clearError = () => texts.clearError();
+const showProblem = (err, reveal) => texts.showProblem(err, reveal);
 
 function status(render) {
   if (render) setText($('status'), render);
   else clearText($('status'));
-}
-
-/** A problem detail, a network failure or a protocol error, as text for the voter. */
-function describe(err) {
-  if (err instanceof NetworkError) return () => t('err_network');
-  if (err instanceof ApiError) return err.detail ? () => err.detail : () => t('err_server', { status: err.status });
-  return () => err.message;
 }
 
 function show(id, visible = true) {
@@ -105,17 +74,6 @@ function focusHeading(id) {
 }
 
 const nextFrame = () => new Promise((resolve) => setTimeout(resolve, 30));
-
-function el(tag, attrs = {}, children = []) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === 'dataset') Object.assign(e.dataset, v);
-    else e.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children) e.append(c);
-  return e;
-}
 
 // -- step 0: the election -------------------------------------------------------------------
 
@@ -132,7 +90,7 @@ async function loadElection() {
     ({ data } = await api.election(state.electionId));
   } catch (err) {
     status(null);
-    showError(describe(err));
+    showProblem(err);
     return;
   }
   status(null);
@@ -146,7 +104,10 @@ async function loadElection() {
     } catch {
       // the title is only a courtesy here
     }
-    showError(() => t('err_not_open', { state: String(data.state) }));
+    // The server's state name is English: the voter gets words of her own, the name goes to
+    // the technical details.
+    const known = ['setup', 'closed', 'decrypted'].includes(data.state);
+    showError(() => t(known ? `err_state_${data.state}` : 'err_not_open'), `state: ${String(data.state)}`);
     return;
   }
   try {
@@ -154,7 +115,7 @@ async function loadElection() {
     state.boardKey = toHex(fromHex(data.board_key, 32, 'board_key'));
   } catch (err) {
     if (err instanceof FingerprintMismatch) showError(() => t('err_fingerprint'));
-    else showError(() => t('err_election_data', { detail: err.message }));
+    else showError(() => t('err_election_data'), err.message);
     return;
   }
   const pin = fingerprintPin(location.search);
@@ -218,7 +179,7 @@ async function onCodeSubmit(event) {
     status(null);
     button.disabled = false;
     if (err instanceof ApiError && err.status === 404) return codeError(() => t('code_err_unknown'));
-    return showError(describe(err));
+    return showProblem(err);
   }
   button.disabled = false;
   const d = typeof district === 'string' ? state.ctx.manifest.district(district) : undefined;
@@ -270,6 +231,21 @@ function buildBallot() {
       setText(text, () => label(option.labels));
       options.append(el('div', { class: 'option' }, [input, text]));
     }
+    if (hasBlankRadio(contest)) {
+      // "Choose one or none" as radio buttons: the blank vote is a choice of its own, so the
+      // voter can come back to it (a checked radio cannot be unchecked).
+      const id = `opt-${contest.id}-blank`;
+      const input = el('input', {
+        type: 'radio',
+        id,
+        name: `contest-${contest.id}`,
+        value: '',
+        dataset: { blank: 'true', testid: `option-${contest.id}-blank` },
+      });
+      const text = el('label', { for: id, class: 'blank-choice' });
+      setText(text, () => t('blank_choice'));
+      options.append(el('div', { class: 'option blank' }, [input, text]));
+    }
     const message = el('p', { id: msgId, class: 'contest-message', 'aria-live': 'polite' });
     const fieldset = el(
       'fieldset',
@@ -287,7 +263,7 @@ function buildBallot() {
 }
 
 function chosenIn(fieldset) {
-  return [...fieldset.querySelectorAll('input:checked')].map((i) => i.value);
+  return [...fieldset.querySelectorAll('input:checked:not([data-blank])')].map((i) => i.value);
 }
 
 function updateLimits(contest, fieldset) {
@@ -350,7 +326,7 @@ async function onEncrypt(event) {
     state.opening = opening;
   } catch (err) {
     status(null);
-    showError(() => t('err_encrypt', { detail: err.message }));
+    showError(() => t('err_encrypt'), err.message, true);
     return;
   } finally {
     button.disabled = false;
@@ -402,7 +378,7 @@ async function onAudit() {
       published = true;
     }
   } catch (err) {
-    showError(describe(err));
+    showProblem(err);
   }
   status(null);
   renderAudit(ballot, opened, failure, published);
@@ -414,13 +390,13 @@ async function onAudit() {
 
 function renderAudit(ballot, opened, failure, published) {
   const body = $('audit-body');
-  for (const node of body.querySelectorAll('*')) texts.delete(node);
+  texts.forget(body);
   body.replaceChildren();
   const tracker = ballot.trackerHex();
   if (failure) {
     const p = el('p', { class: 'error-box', role: 'alert' });
-    setText(p, () => `${t('audit_failed')} (${failure.message})`);
-    body.append(p);
+    setText(p, () => t('audit_failed'));
+    body.append(p, texts.technicalDetails(failure.message));
     return;
   }
   const intro = el('p');
@@ -462,11 +438,16 @@ async function onCast() {
   for (const id of ['cast', 'audit', 'change']) $(id).disabled = true;
   status(() => t('casting'));
   let data;
+  let recovered;
   try {
-    ({ data } = await api.cast(state.electionId, ballot.toJSON()));
+    ({ data, recovered } = await castWithRetries(state.electionId, ballot, {
+      onRetry: (attempt, max) => status(() => t('cast_retrying', { attempt, max })),
+      onAsk: () => status(() => t('cast_asking')),
+    }));
   } catch (err) {
     status(null);
-    showError(describe(err));
+    // The message is far from the cast button on a phone: bring it into view and focus it.
+    showProblem(err, true);
     for (const id of ['cast', 'audit', 'change']) $(id).disabled = false;
     return;
   }
@@ -481,7 +462,7 @@ async function onCast() {
     error = err;
   }
   state.receipt = { response: data, ballot: ballot.toJSON(), verified: !error, error: error ? error.message : null };
-  status(null);
+  status(recovered && !error ? () => t('cast_recovered') : null);
   renderReceipt(ballot.trackerHex(), data, checked, error);
   show('step-review', false);
   show('step-ballot', false);
@@ -490,27 +471,28 @@ async function onCast() {
 }
 
 function renderReceipt(tracker, data, checked, error) {
-  const badge = $('receipt-badge');
   const message = $('receipt-message');
   const section = $('receipt');
-  // #receipt-status is the same word in every language, for people and tools comparing notes
-  // (and the end-to-end tests); the badge beside it says it in the voter's language.
-  const token = $('receipt-status');
-  token.textContent = error ? 'failed' : 'verified';
-  token.dataset.status = token.textContent;
-  section.dataset.status = token.textContent;
+  // One badge in the voter's language; the same word in every language ("verified" or
+  // "failed") is in its data-status, for tools comparing notes (and the end-to-end tests).
+  const badge = $('receipt-status');
+  badge.dataset.status = error ? 'failed' : 'verified';
+  section.dataset.status = badge.dataset.status;
   section.classList.toggle('failed', Boolean(error));
+  texts.forget($('receipt-technical'));
+  $('receipt-technical').replaceChildren();
   if (error) {
     setText(badge, () => t('receipt_failed'));
-    setText(message, () => t('receipt_bad', { detail: error.message }));
+    setText(message, () => t('receipt_bad'));
     message.setAttribute('role', 'alert');
+    $('receipt-technical').append(texts.technicalDetails(error.message));
   } else {
     setText(badge, () => t('receipt_verified'));
     setText(message, () => t('receipt_ok'));
     message.removeAttribute('role');
   }
   const dl = $('receipt-details');
-  for (const node of dl.querySelectorAll('*')) texts.delete(node);
+  texts.forget(dl);
   dl.replaceChildren();
   const head = data && typeof data.tree_head === 'object' && data.tree_head ? data.tree_head : {};
   const rows = [
@@ -528,13 +510,23 @@ function renderReceipt(tracker, data, checked, error) {
     if (hex) {
       dd.append(el('code', { class: 'hex', dir: 'ltr' }, [String(value)]));
     } else if (key === 'receipt_time') {
-      setText(dd, () => (Number.isSafeInteger(value) ? new Date(value).toLocaleString(state.lang) : '—'));
+      setText(dd, () => (Number.isSafeInteger(value) ? formatDate(state.lang, value) : '—'));
     } else {
-      setText(dd, () => (typeof value === 'number' ? new Intl.NumberFormat(state.lang).format(value) : String(value)));
+      setText(dd, () => (typeof value === 'number' ? formatNumber(state.lang, value) : String(value)));
     }
     dl.append(dt, dd);
   }
   if (checked) $('receipt').dataset.tracker = checked.tracker;
+  updateCheckLink();
+}
+
+/** The receipt page's link to the "check my ballot" page, with the tracker filled in. */
+function updateCheckLink() {
+  const link = $('check-link');
+  const tracker = state.receipt?.response?.tracker;
+  if (!link || typeof tracker !== 'string') return;
+  const query = new URLSearchParams({ election: state.electionId, tracker, lang: state.lang });
+  link.href = `check.html?${query}`;
 }
 
 function onDownload() {
@@ -563,15 +555,8 @@ function onDownload() {
 // -- start ----------------------------------------------------------------------------------
 
 function start() {
-  const select = $('language');
-  const fromUrl = new URLSearchParams(location.search).get('lang');
-  const initial = isLanguage(fromUrl) ? fromUrl : preferredLanguage(navigator.languages ?? [navigator.language]);
-  select.replaceChildren(
-    ...LANGUAGES.map((l) => el('option', { value: l.code, lang: l.code, dir: l.dir }, [l.name])),
-  );
-  select.addEventListener('change', () => applyLanguage(select.value));
   setText($('code-help'), () => t('code_help', { example: CODE_EXAMPLE }));
-  applyLanguage(initial);
+  texts.start();
   $('code-form').addEventListener('submit', (e) => onCodeSubmit(e).catch(crash));
   $('ballot-form').addEventListener('submit', (e) => onEncrypt(e).catch(crash));
   $('cast').addEventListener('click', () => onCast().catch(crash));
@@ -584,7 +569,7 @@ function start() {
 function crash(err) {
   console.error(err);
   status(null);
-  showError(err instanceof OpenBallotError || err instanceof ApiError ? describe(err) : () => String(err?.message ?? err));
+  showProblem(err, true);
 }
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);

@@ -25,16 +25,35 @@ export function groupHex(hex, size = 4) {
   return hex.match(new RegExp(`.{1,${size}}`, 'g'))?.join(' ') ?? '';
 }
 
-/** How a contest is shown: radio buttons for "choose exactly one", else checkboxes. */
+/** How a contest is shown: radio buttons for "choose one" (with a "blank" radio when it may
+ * be left empty: choose one or none), else checkboxes. */
 export function inputKind(contest) {
-  return contest.minSelections === 1 && contest.maxSelections === 1 ? 'radio' : 'checkbox';
+  return contest.maxSelections === 1 && contest.minSelections <= 1 ? 'radio' : 'checkbox';
+}
+
+/** Whether a contest shown with radio buttons has a "blank vote" radio too. */
+export function hasBlankRadio(contest) {
+  return inputKind(contest) === 'radio' && contest.minSelections === 0;
 }
 
 /** The message key and parameters of a contest's rule. */
 export function contestRule(contest) {
   const { minSelections: min, maxSelections: max } = contest;
   if (min === 1 && max === 1) return ['rule_one', {}];
+  if (min === 0 && max === 1) return ['rule_one_or_blank', {}];
   if (min === max) return ['rule_exactly', { n: min }];
   if (min === 0) return ['rule_up_to', { max }];
   return ['rule_range', { min, max }];
+}
+
+/** A tracker typed by hand (spaces, dashes, any case) as 64 lowercase hex digits, or null. */
+export function normalizeTracker(text) {
+  const clean = String(text).toLowerCase().replace(/[\s-]/g, '');
+  return /^[0-9a-f]{64}$/.test(clean) ? clean : null;
+}
+
+/** The tracker in the page's query string (?tracker=HEX), or null. */
+export function trackerFromSearch(search) {
+  const t = new URLSearchParams(search).get('tracker');
+  return t === null ? null : normalizeTracker(t);
 }

@@ -2,6 +2,15 @@
 // and English. Placeholders are {name}; `translate` fills them, formatting numbers for the
 // language and isolating text parameters (U+2068 … U+2069) so that an English id or a hex
 // tracker inside Arabic text (or an Arabic name inside English text) keeps its own direction.
+//
+// Numerals: one system per language. Arabic writes every number (counts, positions, dates,
+// error numbers) in Arabic-Indic digits (٠١٢٣٤٥٦٧٨٩), as in Syria and the Mashriq; Kurdish
+// (Kurmanji, Latin script) and English in Latin digits. Codes, trackers and hex are not
+// numbers but characters to compare and type: they stay in Latin letters and digits in every
+// language (isolated, left to right). web/test/i18n.test.mjs checks both.
+
+import { CHECK_MESSAGES } from './i18n-check.js';
+import { PROBLEM_MESSAGES } from './i18n-problems.js';
 
 export const LANGUAGES = Object.freeze([
   Object.freeze({ code: 'ar', name: 'العربية', dir: 'rtl' }),
@@ -11,7 +20,7 @@ export const LANGUAGES = Object.freeze([
 
 export const CODE_EXAMPLE = '7KQ2M-X0HVA-PD3RT-9WZ4E';
 
-export const MESSAGES = {
+const BASE = {
   en: {
     page_title: 'OpenBallot voting booth',
     skip_link: 'Skip to the ballot',
@@ -39,6 +48,8 @@ export const MESSAGES = {
     rule_exactly: 'Choose exactly {n}.',
     rule_range: 'Choose between {min} and {max}.',
     rule_up_to: 'Choose up to {max}, or none.',
+    rule_one_or_blank: 'Choose one, or vote blank.',
+    blank_choice: 'Blank vote (no choice)',
     at_max:
       'You have chosen the maximum ({max}). To choose another option, first remove one of your choices.',
     too_few: '“{contest}”: choose at least {min}.',
@@ -69,12 +80,12 @@ export const MESSAGES = {
       'The opened ballot does NOT match the encrypted ballot: this device did not encrypt what it shows. Do not vote on this device; tell the election observers.',
     audit_published: 'The opened ballot was published on the bulletin board.',
     receipt_heading: 'Your receipt',
-    receipt_verified: 'verified',
+    receipt_verified: 'Verified ✓',
     receipt_ok:
       'Your ballot is recorded: the bulletin board signed a log that includes it, and this device checked the inclusion proof ✓',
-    receipt_failed: 'FAILED',
+    receipt_failed: 'NOT verified',
     receipt_bad:
-      'Warning: the bulletin board’s answer does not prove that your ballot was recorded ({detail}). Download this receipt and give it to the election observers.',
+      'Warning: the bulletin board’s answer does not prove that your ballot was recorded. Download this receipt and give it to the election observers.',
     receipt_tracker: 'Tracker',
     receipt_index: 'Position in the log',
     receipt_size: 'Entries in the log',
@@ -88,13 +99,16 @@ export const MESSAGES = {
     err_network: 'The server could not be reached. Check your connection and try again.',
     err_server: 'The server answered with an error ({status}).',
     err_election_data:
-      'The election data sent by the server are not valid ({detail}). Do not vote on this device; tell the election observers.',
+      'The election data sent by the server are not valid. Do not vote on this device; tell the election observers.',
     err_fingerprint:
       'Danger: the election data sent by the server do not match the fingerprint it states. The server may be giving you a false key. Do not vote on this device; tell the election observers.',
     err_other_election: 'The server sent the data of another election ({id}).',
-    err_not_open: 'This election is not open for voting (state: {state}).',
+    err_not_open: 'This election is not open for voting.',
+    err_state_setup: 'Voting has not opened yet. Come back when the election authority opens it.',
+    err_state_closed: 'Voting is closed. The votes are being counted.',
+    err_state_decrypted: 'Voting is closed and the result is published.',
     err_unknown_district: 'The server placed this code in a district that this election does not have.',
-    err_encrypt: 'The ballot could not be encrypted: {detail}',
+    err_encrypt: 'The ballot could not be encrypted. Reload the page and try again.',
     footer:
       'Your choices are encrypted on this device and never leave it unencrypted. OpenBallot is end-to-end verifiable: anyone can check the count.',
   },
@@ -123,6 +137,8 @@ export const MESSAGES = {
     rule_exactly: 'اختر {n} بالضبط.',
     rule_range: 'اختر ما بين {min} و{max}.',
     rule_up_to: 'اختر حتى {max}، أو لا تختر شيئًا.',
+    rule_one_or_blank: 'اختر خيارًا واحدًا، أو صوّت بورقة بيضاء.',
+    blank_choice: 'ورقة بيضاء (دون اختيار)',
     at_max: 'لقد بلغت الحد الأقصى ({max}). لاختيار خيار آخر، ألغِ أحد اختياراتك أولًا.',
     too_few: '«{contest}»: اختر {min} على الأقل.',
     ballot_incomplete: 'ورقة اقتراعك غير مكتملة:',
@@ -151,11 +167,11 @@ export const MESSAGES = {
       'محتوى الورقة المفتوحة لا يطابق الورقة المشفّرة: هذا الجهاز لم يشفّر ما يعرضه. لا تصوّت على هذا الجهاز وأبلغ مراقبي الانتخابات.',
     audit_published: 'نُشرت الورقة المفتوحة في لوحة النشر.',
     receipt_heading: 'إيصالك',
-    receipt_verified: 'تم التحقق',
+    receipt_verified: 'تم التحقق ✓',
     receipt_ok: 'تم تسجيل ورقتك: وقّعت لوحة النشر سجلًّا يتضمّنها، وتحقّق هذا الجهاز من إثبات الإدراج ✓',
-    receipt_failed: 'فشل التحقق',
+    receipt_failed: 'لم يتم التحقق',
     receipt_bad:
-      'تحذير: ردّ لوحة النشر لا يُثبت أن ورقتك سُجِّلت ({detail}). نزِّل هذا الإيصال وسلِّمه إلى مراقبي الانتخابات.',
+      'تحذير: ردّ لوحة النشر لا يُثبت أن ورقتك سُجِّلت. نزِّل هذا الإيصال وسلِّمه إلى مراقبي الانتخابات.',
     receipt_tracker: 'رمز التتبّع',
     receipt_index: 'الموضع في السجل',
     receipt_size: 'عدد المدخلات في السجل',
@@ -169,13 +185,16 @@ export const MESSAGES = {
     err_network: 'تعذّر الاتصال بالخادم. تحقّق من اتصالك وحاول مرة أخرى.',
     err_server: 'ردّ الخادم بخطأ ({status}).',
     err_election_data:
-      'بيانات الانتخابات التي أرسلها الخادم غير صالحة ({detail}). لا تصوّت على هذا الجهاز وأبلغ مراقبي الانتخابات.',
+      'بيانات الانتخابات التي أرسلها الخادم غير صالحة. لا تصوّت على هذا الجهاز وأبلغ مراقبي الانتخابات.',
     err_fingerprint:
       'خطر: بيانات الانتخابات التي أرسلها الخادم لا تطابق البصمة التي يعلنها، وقد يكون الخادم يعطيك مفتاحًا مزيّفًا. لا تصوّت على هذا الجهاز وأبلغ مراقبي الانتخابات.',
     err_other_election: 'أرسل الخادم بيانات انتخابات أخرى ({id}).',
-    err_not_open: 'هذه الانتخابات غير مفتوحة للتصويت (الحالة: {state}).',
+    err_not_open: 'هذه الانتخابات غير مفتوحة للتصويت.',
+    err_state_setup: 'لم يبدأ التصويت بعد. عُد حين تفتحه الهيئة المشرفة على الانتخابات.',
+    err_state_closed: 'انتهى التصويت. يجري فرز الأصوات.',
+    err_state_decrypted: 'انتهى التصويت ونُشرت النتيجة.',
     err_unknown_district: 'وضع الخادم هذا الرمز في دائرة لا وجود لها في هذه الانتخابات.',
-    err_encrypt: 'تعذّر تشفير الورقة: {detail}',
+    err_encrypt: 'تعذّر تشفير الورقة. أعِد تحميل الصفحة وحاول مرة أخرى.',
     footer:
       'تُشفَّر اختياراتك على هذا الجهاز ولا تغادره أبدًا دون تشفير. OpenBallot نظام قابل للتحقق من طرف إلى طرف: يستطيع أي شخص التحقق من الفرز.',
   },
@@ -207,6 +226,8 @@ export const MESSAGES = {
     rule_exactly: 'Tam {n} hilbijêre.',
     rule_range: 'Di navbera {min} û {max} de hilbijêre.',
     rule_up_to: 'Herî zêde {max} hilbijêre, an jî qet hilnebijêre.',
+    rule_one_or_blank: 'Yekê hilbijêre, an dengekî spî bide.',
+    blank_choice: 'Dengê spî (bê hilbijartin)',
     at_max:
       'Te herî zêde ({max}) hilbijart. Ji bo vebijarkeke din hilbijêrî, pêşî yek ji hilbijartinên xwe rake.',
     too_few: '“{contest}”: herî kêm {min} hilbijêre.',
@@ -237,12 +258,12 @@ export const MESSAGES = {
       'Pusulaya vekirî bi pusulaya şîfrekirî re li hev NAYÊ: vê amûrê tiştê ku nîşan dide şîfre nekiriye. Li ser vê amûrê deng nede; ji çavdêrên hilbijartinê re bibêje.',
     audit_published: 'Pusulaya vekirî li ser tabloya giştî hat weşandin.',
     receipt_heading: 'Meqbûza te',
-    receipt_verified: 'hat piştrastkirin',
+    receipt_verified: 'Hat piştrastkirin ✓',
     receipt_ok:
       'Pusulaya te hat tomarkirin: tabloya giştî tomarek ku wê dihewîne îmze kir, û vê amûrê delîla tevlêbûnê kontrol kir ✓',
     receipt_failed: 'NEHAT PIŞTRASTKIRIN',
     receipt_bad:
-      'Hişyarî: bersiva tabloya giştî nîşan nade ku pusulaya te hatiye tomarkirin ({detail}). Vê meqbûzê daxîne û bide çavdêrên hilbijartinê.',
+      'Hişyarî: bersiva tabloya giştî nîşan nade ku pusulaya te hatiye tomarkirin. Vê meqbûzê daxîne û bide çavdêrên hilbijartinê.',
     receipt_tracker: 'Koda şopandinê',
     receipt_index: 'Cih di tomarê de',
     receipt_size: 'Hejmara tomaran',
@@ -257,17 +278,27 @@ export const MESSAGES = {
     err_network: 'Negihîşt serverê. Girêdana xwe kontrol bike û dîsa biceribîne.',
     err_server: 'Serverê bi çewtiyekê bersiv da ({status}).',
     err_election_data:
-      'Daneyên hilbijartinê yên ku server şandine ne derbasdar in ({detail}). Li ser vê amûrê deng nede; ji çavdêrên hilbijartinê re bibêje.',
+      'Daneyên hilbijartinê yên ku server şandine ne derbasdar in. Li ser vê amûrê deng nede; ji çavdêrên hilbijartinê re bibêje.',
     err_fingerprint:
       'Xeter: daneyên hilbijartinê yên ku server şandine bi şopa tiliyê ya ku ew radigihîne re li hev nayên. Dibe ku server mifteyeke sexte dide te. Li ser vê amûrê deng nede; ji çavdêrên hilbijartinê re bibêje.',
     err_other_election: 'Serverê daneyên hilbijartineke din şandin ({id}).',
-    err_not_open: 'Ev hilbijartin ji bo dengdanê ne vekirî ye (rewş: {state}).',
+    err_not_open: 'Ev hilbijartin ji bo dengdanê ne vekirî ye.',
+    err_state_setup: 'Dengdan hê dest pê nekiriye. Dema ku desteya hilbijartinê wê veke, vegere.',
+    err_state_closed: 'Dengdan girtî ye. Deng tên jimartin.',
+    err_state_decrypted: 'Dengdan girtî ye û encam hatiye weşandin.',
     err_unknown_district: 'Serverê ev kod xist herêmeke ku di vê hilbijartinê de tune ye.',
-    err_encrypt: 'Pusula nehat şîfrekirin: {detail}',
+    err_encrypt: 'Pusula nehat şîfrekirin. Rûpelê ji nû ve bar bike û dîsa biceribîne.',
     footer:
       'Hilbijartinên te li ser vê amûrê tên şîfrekirin û bêyî şîfre qet jê dernakevin. OpenBallot ji serî heta dawî tê kontrolkirin: her kes dikare jimartinê kontrol bike.',
   },
 };
+
+export const MESSAGES = Object.fromEntries(
+  Object.keys(BASE).map((lang) => [
+    lang,
+    { ...BASE[lang], ...PROBLEM_MESSAGES[lang], ...CHECK_MESSAGES[lang] },
+  ]),
+);
 
 const FSI = '\u2068';
 const PDI = '\u2069';
@@ -280,12 +311,37 @@ export function direction(lang) {
   return LANGUAGES.find((l) => l.code === lang)?.dir ?? 'ltr';
 }
 
+/** The locale that Intl formats numbers and dates of `lang` with (its numeral system fixed). */
+export function numberLocale(lang) {
+  return lang === 'ar' ? 'ar-u-nu-arab' : `${lang}-u-nu-latn`;
+}
+
 export function formatNumber(lang, n) {
   try {
-    return new Intl.NumberFormat(lang).format(n);
+    return new Intl.NumberFormat(numberLocale(lang), { useGrouping: false }).format(n);
   } catch {
     return String(n);
   }
+}
+
+// Kurmanji month names, for an Intl without Kurdish data (Chromium's ICU has none): the date
+// is then written the Kurmanji way, day month year, with the time of the voter's device.
+const KU_MONTHS = [
+  'Çile', 'Sibat', 'Adar', 'Nîsan', 'Gulan', 'Hezîran',
+  'Tîrmeh', 'Tebax', 'Îlon', 'Cotmeh', 'Mijdar', 'Kanûn',
+];
+
+/** A moment (ms since the epoch) as a date and time in the voter's language and time zone. */
+export function formatDate(lang, ms, timeZone = undefined) {
+  const date = new Date(ms);
+  const options = { year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZone };
+  if (lang === 'ku' && Intl.DateTimeFormat.supportedLocalesOf(['ku']).length === 0) {
+    const parts = Object.fromEntries(
+      new Intl.DateTimeFormat('en-u-nu-latn', { ...options, month: 'numeric' }).formatToParts(date).map((p) => [p.type, p.value]),
+    );
+    return `${Number(parts.day)} ${KU_MONTHS[Number(parts.month) - 1]} ${parts.year}, ${parts.hour}:${parts.minute}:${parts.second}`;
+  }
+  return new Intl.DateTimeFormat(numberLocale(lang), options).format(date);
 }
 
 /** The message `key` in `lang` (English if missing) with its {placeholders} filled. */

@@ -3,7 +3,16 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { contestRule, electionIdFromSearch, fingerprintPin, groupHex, inputKind } from '../src/format.js';
+import {
+  contestRule,
+  electionIdFromSearch,
+  fingerprintPin,
+  groupHex,
+  hasBlankRadio,
+  inputKind,
+  normalizeTracker,
+  trackerFromSearch,
+} from '../src/format.js';
 import { LANGUAGES, MESSAGES, direction, preferredLanguage, translate } from '../src/i18n.js';
 import { WEB, protocol } from './helpers.mjs';
 
@@ -29,12 +38,17 @@ test('hex grouping', () => {
   assert.equal(groupHex(''), '');
 });
 
-test('radio buttons only for "exactly one"; rules', () => {
+test('radio buttons for "choose one", with a blank radio when none is allowed; rules', () => {
   const c = (minSelections, maxSelections) => ({ minSelections, maxSelections });
   assert.equal(inputKind(c(1, 1)), 'radio');
-  assert.equal(inputKind(c(0, 1)), 'checkbox');
+  assert.equal(hasBlankRadio(c(1, 1)), false);
+  assert.equal(inputKind(c(0, 1)), 'radio');
+  assert.equal(hasBlankRadio(c(0, 1)), true);
   assert.equal(inputKind(c(1, 3)), 'checkbox');
+  assert.equal(inputKind(c(0, 2)), 'checkbox');
+  assert.equal(hasBlankRadio(c(0, 2)), false);
   assert.deepEqual(contestRule(c(1, 1)), ['rule_one', {}]);
+  assert.deepEqual(contestRule(c(0, 1)), ['rule_one_or_blank', {}]);
   assert.deepEqual(contestRule(c(2, 2)), ['rule_exactly', { n: 2 }]);
   assert.deepEqual(contestRule(c(0, 2)), ['rule_up_to', { max: 2 }]);
   assert.deepEqual(contestRule(c(1, 3)), ['rule_range', { min: 1, max: 3 }]);
@@ -60,9 +74,9 @@ test('every message exists in Arabic, Kurmanji and English with the same placeho
 test('translate fills placeholders, isolates text, formats numbers', () => {
   assert.equal(translate('en', 'rule_exactly', { n: 2 }), 'Choose exactly 2.');
   assert.equal(translate('en', 'code_accepted', { district: 'North' }), 'Code accepted. Your district: \u2068North\u2069.');
-  const ar = new Intl.NumberFormat('ar');
-  assert.equal(translate('ar', 'rule_range', { min: 1, max: 3 }), `اختر ما بين ${ar.format(1)} و${ar.format(3)}.`);
-  assert.equal(translate('ku', 'receipt_verified'), 'hat piştrastkirin');
+  assert.equal(translate('ar', 'rule_range', { min: 1, max: 3 }), 'اختر ما بين ١ و٣.');
+  assert.equal(translate('ku', 'rule_range', { min: 1, max: 3 }), 'Di navbera 1 û 3 de hilbijêre.');
+  assert.equal(translate('ku', 'receipt_verified'), 'Hat piştrastkirin ✓');
   assert.throws(() => translate('en', 'no-such-key'));
 });
 
@@ -79,17 +93,44 @@ test('languages, directions and the browser preference', () => {
 
 test('index.html: the ids, labels and live regions the tests and assistive technology rely on', () => {
   const html = readFileSync(join(WEB, 'index.html'), 'utf8');
-  for (const id of ['language', 'code', 'code-submit', 'encrypt', 'tracker', 'cast', 'audit', 'audit-result', 'receipt', 'receipt-status', 'receipt-badge', 'error']) {
+  for (const id of ['language', 'code', 'code-submit', 'encrypt', 'tracker', 'cast', 'audit', 'audit-result', 'receipt', 'receipt-status', 'error', 'error-details', 'check-link']) {
     assert.match(html, new RegExp(`id="${id}"`), id);
   }
   assert.match(html, /<label for="language"/);
   assert.match(html, /<label for="code"/);
   assert.match(html, /id="code"[^>]*autocomplete="off"/s);
   assert.match(html, /id="code-error"[^>]*aria-live="assertive"/);
-  assert.match(html, /id="error"[^>]*role="alert"/);
+  assert.match(html, /id="error"[^>]*role="alert"[^>]*tabindex="-1"/);
+  assert.doesNotMatch(html, /receipt-badge/, 'one badge on the receipt, not two');
   assert.match(html, /id="status"[^>]*aria-live="polite"/);
   assert.match(html, /href="booth\.css"/);
   assert.match(html, /src="dist\/booth\.js"/);
+  assert.doesNotMatch(html, /(src|href)="\//, 'assets must be relative (served under /booth/)');
+  for (const key of [...html.matchAll(/data-i18n="(\w+)"/g)].map((m) => m[1])) assert.ok(MESSAGES.en[key], key);
+});
+
+test('a tracker typed by hand or in the address', () => {
+  const hex = 'ab'.repeat(32);
+  assert.equal(normalizeTracker(hex), hex);
+  assert.equal(normalizeTracker('ABAB abab-' + 'ab'.repeat(28)), hex);
+  assert.equal(normalizeTracker(hex.slice(2)), null);
+  assert.equal(normalizeTracker(hex + '0'), null);
+  assert.equal(normalizeTracker('zz' + hex.slice(2)), null);
+  assert.equal(trackerFromSearch(`?election=x&tracker=${hex}`), hex);
+  assert.equal(trackerFromSearch('?election=x'), null);
+  assert.equal(trackerFromSearch('?tracker=nothex'), null);
+});
+
+test('check.html: the ids, labels and live regions of the check page', () => {
+  const html = readFileSync(join(WEB, 'check.html'), 'utf8');
+  for (const id of ['language', 'check-tracker', 'check-file', 'check-submit', 'check-input-error', 'check-result', 'check-status', 'check-fate', 'check-steps', 'check-again', 'error', 'error-details', 'status']) {
+    assert.match(html, new RegExp(`id="${id}"`), id);
+  }
+  assert.match(html, /<label for="check-tracker"/);
+  assert.match(html, /<label for="check-file"/);
+  assert.match(html, /id="check-input-error"[^>]*aria-live="assertive"/);
+  assert.match(html, /id="error"[^>]*role="alert"[^>]*tabindex="-1"/);
+  assert.match(html, /src="dist\/check\.js"/);
   assert.doesNotMatch(html, /(src|href)="\//, 'assets must be relative (served under /booth/)');
   for (const key of [...html.matchAll(/data-i18n="(\w+)"/g)].map((m) => m[1])) assert.ok(MESSAGES.en[key], key);
 });

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Element, Scalar, fromHex } from '../src/protocol/index.js';
+import { Element, Scalar, fromHex, merkleRoot } from '../src/protocol/index.js';
 
 export const WEB = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const REPO = resolve(WEB, '..');
@@ -45,4 +45,24 @@ export function electionResponse(overrides = {}) {
     board_key: protocol.tree_heads[0].board_key,
     ...overrides,
   };
+}
+
+// RFC 9162 PATH(m, D[n]) (2.1.3.1) and SUBPROOF(m, D[n], b) (2.1.4.1), to make inclusion and
+// consistency proofs for simulated boards.
+export function inclusionPath(m, leaves) {
+  if (leaves.length <= 1) return [];
+  let k = 1;
+  while (k * 2 < leaves.length) k *= 2;
+  return m < k
+    ? [...inclusionPath(m, leaves.slice(0, k)), merkleRoot(leaves.slice(k))]
+    : [...inclusionPath(m - k, leaves.slice(k)), merkleRoot(leaves.slice(0, k))];
+}
+
+export function consistencyPath(m, leaves, complete = true) {
+  const n = leaves.length;
+  if (m === n) return complete ? [] : [merkleRoot(leaves)];
+  let k = 1;
+  while (k * 2 < n) k *= 2;
+  if (m <= k) return [...consistencyPath(m, leaves.slice(0, k), complete), merkleRoot(leaves.slice(k))];
+  return [...consistencyPath(m - k, leaves.slice(k), false), merkleRoot(leaves.slice(0, k))];
 }

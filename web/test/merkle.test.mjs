@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import {
-  ProofError, fromHex, leafHash, merkleRoot, toHex, treeHeadMessage, utf8, verifyInclusion, verifyTreeHead,
+  ProofError, fromHex, leafHash, merkleRoot, toHex, treeHeadMessage, utf8, verifyConsistency, verifyInclusion, verifyTreeHead,
 } from '../src/protocol/index.js';
-import { protocol } from './helpers.mjs';
+import { consistencyPath, protocol } from './helpers.mjs';
 
 const M = protocol.merkle;
 const leaves = M.leaves.map(utf8);
@@ -53,4 +53,40 @@ protocol.tree_heads.forEach(({ tree_head: th, message, board_key: key }, i) => {
     const otherKey = toHex(ed25519.getPublicKey(new Uint8Array(32).fill(7)));
     assert.throws(() => verifyTreeHead(th, otherKey), ProofError);
   });
+});
+
+test('consistency proofs between every two prefixes of the vectors', () => {
+  const rootOf = new Map(M.roots.map(({ size, root }) => [size, fromHex(root)]));
+  const sizes = [...rootOf.keys()].filter((s) => s >= 1);
+  let checked = 0;
+  for (const first of sizes) {
+    for (const second of sizes) {
+      if (first > second) {
+        assert.throws(() => verifyConsistency(first, second, rootOf.get(first), rootOf.get(second), []), ProofError);
+        continue;
+      }
+      const proof = first === second ? [] : consistencyPath(first, leaves.slice(0, second));
+      verifyConsistency(first, second, rootOf.get(first), rootOf.get(second), proof);
+      checked += 1;
+      if (first === second) {
+        if (first > 1) assert.throws(() => verifyConsistency(first, second, rootOf.get(first), rootOf.get(first - 1), []), ProofError);
+        continue;
+      }
+      // A rewritten history, a wrong later root, a proof cut short or padded: all refused.
+      const other = rootOf.get(first === 1 ? 2 : first - 1);
+      assert.throws(() => verifyConsistency(first, second, other, rootOf.get(second), proof), ProofError, `${first}->${second}`);
+      const wrongLater = rootOf.get(second).slice();
+      wrongLater[0] ^= 1;
+      assert.throws(() => verifyConsistency(first, second, rootOf.get(first), wrongLater, proof), ProofError);
+      if (proof.length) assert.throws(() => verifyConsistency(first, second, rootOf.get(first), rootOf.get(second), proof.slice(1)), ProofError);
+      assert.throws(() => verifyConsistency(first, second, rootOf.get(first), rootOf.get(second), [...proof, proof[0] ?? other]), ProofError, `padded ${first}->${second} ${proof.length}`);
+      if (proof.length) {
+        const bad = proof.map((h) => h.slice());
+        bad[bad.length - 1][0] ^= 1;
+        assert.throws(() => verifyConsistency(first, second, rootOf.get(first), rootOf.get(second), bad), ProofError);
+      }
+    }
+  }
+  assert.ok(checked > 10, `only ${checked} pairs`);
+  assert.throws(() => verifyConsistency(0, 3, rootOf.get(1), rootOf.get(3), []), ProofError);
 });

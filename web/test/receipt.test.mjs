@@ -6,22 +6,12 @@ import {
   ProofError, ProtocolError, DecodeError, contextFromElection, credentialSecret, encryptBallot, leafHash, merkleRoot,
   nodeHash, toHex, treeHeadMessage, utf8, verifyReceipt,
 } from '../src/protocol/index.js';
-import { electionResponse, protocol } from './helpers.mjs';
+import { electionResponse, inclusionPath, protocol } from './helpers.mjs';
 
 const ctx = contextFromElection(electionResponse());
 const electionId = protocol.election.manifest.election_id;
 const boardSecret = new Uint8Array(32).fill(3);
 const boardKey = toHex(ed25519.getPublicKey(boardSecret));
-
-// RFC 9162 PATH(m, D[n]).
-function path(m, leaves) {
-  if (leaves.length <= 1) return [];
-  let k = 1;
-  while (k * 2 < leaves.length) k *= 2;
-  return m < k
-    ? [...path(m, leaves.slice(0, k)), merkleRoot(leaves.slice(k))]
-    : [...path(m - k, leaves.slice(k)), merkleRoot(leaves.slice(0, k))];
-}
 
 function board(ballot, { before = 5, after = 2, kind = 'cast', opening } = {}) {
   const entry = JSON.stringify(kind === 'cast' ? { type: 'cast', ballot } : { type: 'audit', ballot, opening });
@@ -34,7 +24,7 @@ function board(ballot, { before = 5, after = 2, kind = 'cast', opening } = {}) {
     index: before,
     entry,
     tree_head: { election: electionId, size: leaves.length, root: toHex(root), timestamp, signature: toHex(signature) },
-    inclusion_proof: path(before, leaves).map(toHex),
+    inclusion_proof: inclusionPath(before, leaves).map(toHex),
   };
 }
 

@@ -60,9 +60,9 @@ function append(entry, tracker) {
   return receipt;
 }
 
-function problem(res, status, title, detail) {
+function problem(res, status, title, detail, code = undefined) {
   res.writeHead(status, { 'Content-Type': 'application/problem+json' });
-  res.end(JSON.stringify({ type: 'about:blank', title, status, detail }));
+  res.end(JSON.stringify({ type: 'about:blank', title, status, detail, ...(code ? { code } : {}) }));
 }
 
 function json(res, status, value) {
@@ -84,7 +84,7 @@ async function handle(req, res) {
   if (p === '/' || p === '/booth') return res.writeHead(302, { Location: `/booth/?election=${id}` }).end();
   if (p.startsWith('/booth/')) {
     const rel = normalize(p.slice('/booth/'.length) || 'index.html');
-    if (rel.startsWith('..') || !/^(index\.html|booth\.css|dist\/booth\.js(\.map)?)$/.test(rel)) return problem(res, 404, 'Not Found', p);
+    if (rel.startsWith('..') || !/^(index\.html|check\.html|booth\.css|dist\/(booth|check)\.js(\.map)?)$/.test(rel)) return problem(res, 404, 'Not Found', p);
     const data = await readFile(join(WEB, rel));
     res.writeHead(200, { 'Content-Type': TYPES[extname(rel)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });
     return res.end(data);
@@ -96,7 +96,7 @@ async function handle(req, res) {
   if (!what && req.method === 'GET') return json(res, 200, election);
   if (what === 'credentials' && req.method === 'GET') {
     const d = districtOf.get(arg);
-    return d ? json(res, 200, { district: d }) : problem(res, 404, 'Not Found', 'this credential is not on the list');
+    return d ? json(res, 200, { district: d }) : problem(res, 404, 'Not Found', 'this credential is not on the list', 'unknown-credential');
   }
   if ((what === 'ballots' || what === 'audits') && req.method === 'POST') {
     let input;
@@ -106,9 +106,9 @@ async function handle(req, res) {
       verifyBallot(ctx, ballot);
       if (districtOf.get(ballot.credential.hex()) !== ballot.district) throw new OpenBallotError('credential not eligible in this district');
       const tracker = ballot.trackerHex();
-      if (trackers.get(tracker) === 'audit') return problem(res, 409, 'Conflict', 'this ballot was audited and can never be cast');
+      if (trackers.get(tracker) === 'audit') return problem(res, 409, 'Conflict', 'this ballot was audited and can never be cast', 'audited-ballot');
       if (what === 'audits') {
-        if (trackers.has(tracker)) return problem(res, 409, 'Conflict', 'this ballot is already in the record');
+        if (trackers.has(tracker)) return problem(res, 409, 'Conflict', 'this ballot is already in the record', 'already-on-board');
         verifyOpening(ctx, ballot, BallotOpening.fromJSON(input.opening));
         trackers.set(tracker, 'audit');
         return json(res, 201, append({ type: 'audit', ballot: input.ballot, opening: input.opening }, tracker));

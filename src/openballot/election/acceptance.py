@@ -99,6 +99,8 @@ class OutOfOrder(BallotRefused):
 class AuditedBallotCast(OutOfOrder):
     """The ballot was audited, so its randomness is public: it can never be cast."""
 
+    code = "audited-ballot"
+
     def __init__(self, tracker: bytes) -> None:
         super().__init__(
             tracker, BallotKind.CAST, BallotKind.AUDIT, "was audited and can never be cast"
@@ -107,6 +109,8 @@ class AuditedBallotCast(OutOfOrder):
 
 class BallotOnLog(OutOfOrder):
     """Any other repeat: a ballot is cast once, and audited only if it is new."""
+
+    code = "already-on-board"
 
     def __init__(self, tracker: bytes, kind: BallotKind, earlier: BallotKind) -> None:
         if kind is BallotKind.AUDIT:
@@ -118,6 +122,8 @@ class BallotOnLog(OutOfOrder):
 
 class Ineligible(BallotRefused):
     """Eligibility: the credential is not on the credential list of the ballot's district."""
+
+    code = "not-eligible"
 
     def __init__(self, ref: BallotRef) -> None:
         super().__init__(

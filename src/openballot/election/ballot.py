@@ -292,28 +292,32 @@ def _style(ctx: ElectionContext, district: str) -> tuple[Contest, ...]:
     try:
         return ctx.manifest.ballot_style(district)
     except KeyError:
-        raise ProtocolError(f"unknown district {district!r}") from None
+        raise ProtocolError(f"unknown district {district!r}", code="wrong-ballot-style") from None
 
 
 def check_ballot_form(ctx: ElectionContext, ballot: EncryptedBallot) -> None:
     """The checks that cost no group operation: the election, the district's ballot style and
     each contest's options. A board runs them (and eligibility) before any proof."""
     if ballot.election != ctx.fingerprint:
-        raise ProtocolError("ballot is for another election (fingerprint differs)")
+        raise ProtocolError(
+            "ballot is for another election (fingerprint differs)", code="wrong-election"
+        )
     style = _style(ctx, ballot.district)
     got = [c.contest_id for c in ballot.contests]
     want = [c.id for c in style]
     if got != want:
         raise ProtocolError(
             f"wrong ballot style for district {ballot.district!r}: "
-            f"expected contests {want}, got {got}"
+            f"expected contests {want}, got {got}",
+            code="wrong-ballot-style",
         )
     for contest, enc in zip(style, ballot.contests, strict=False):
         options = [s.option_id for s in enc.selections]
         if options != list(contest.option_ids()):
             raise ProtocolError(
                 f"contest {contest.id!r}: expected options {list(contest.option_ids())}, "
-                f"got {options}"
+                f"got {options}",
+                code="wrong-ballot-style",
             )
 
 
@@ -325,7 +329,7 @@ def verify_signature(ballot: EncryptedBallot) -> None:
             SIGNATURE_TAG, _signature_context(ballot.body_encoding()), ballot.credential
         )
     except ProofError:
-        raise ProofError("credential signature fails") from None
+        raise ProofError("credential signature fails", code="bad-signature") from None
 
 
 def verify_range_proofs(ctx: ElectionContext, ballot: EncryptedBallot) -> None:
@@ -346,7 +350,8 @@ def verify_range_proofs(ctx: ElectionContext, ballot: EncryptedBallot) -> None:
             except ProofError:
                 raise ProofError(
                     f"contest {contest.id!r}, option {s.option_id!r}: "
-                    "proof that the selection is 0 or 1 fails"
+                    "proof that the selection is 0 or 1 fails",
+                    code="bad-proof",
                 ) from None
         try:
             enc.proof.verify(
@@ -360,7 +365,8 @@ def verify_range_proofs(ctx: ElectionContext, ballot: EncryptedBallot) -> None:
         except ProofError as exc:
             raise ProofError(
                 f"contest {contest.id!r}: proof that {contest.min_selections} to "
-                f"{contest.max_selections} options are chosen fails ({exc})"
+                f"{contest.max_selections} options are chosen fails ({exc})",
+                code="bad-proof",
             ) from None
 
 

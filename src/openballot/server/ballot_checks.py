@@ -79,12 +79,12 @@ class CheckedBallot:
 
 
 def _portable(exc: OpenBallotError) -> OpenBallotError:
-    """The error as one of the base classes (same message, same problem detail), which
+    """The error as one of the base classes (same message, code and problem detail), which
     crosses a process boundary whatever its own constructor takes."""
     if type(exc) in _PORTABLE:
         return exc
     base = next(cls for cls in _PORTABLE if isinstance(exc, cls))
-    return base(str(exc))
+    return base(str(exc), code=exc.code)
 
 
 def check_body(

@@ -27,7 +27,10 @@ def ballot_status(service: ElectionService, tracker: bytes) -> dict[str, Any]:
     log = service.log
     entry = log.store.entry_by_tracker(service.election_id, tracker)
     if entry is None:
-        raise NotFound(f"no ballot {tracker.hex()} on the board of {service.election_id!r}")
+        raise NotFound(
+            f"no ballot {tracker.hex()} on the board of {service.election_id!r}",
+            code="unknown-tracker",
+        )
     # The phase is read before the head, so the head covers the tally of a "counted" (a
     # tally appended in between only leaves the answer at "recorded").
     tallied = service.tally is not None

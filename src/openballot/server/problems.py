@@ -1,4 +1,10 @@
-"""Every error as an RFC 9457 problem detail: {"type", "title", "status", "detail"}."""
+"""Every error as an RFC 9457 problem detail: {"type", "title", "status", "detail", "code"}.
+
+`code` is a stable machine name of the failure (docs/server.md lists them all): a client shows
+its own words for it (the booth, in Arabic, Kurdish or English) and never needs the English
+`detail`. It is the error's own `code` when its raise site names one (`election-closed`,
+`bad-signature`, ...), else the problem type's name (`conflict`, `proof-fails`, ...).
+"""
 
 from __future__ import annotations
 
@@ -14,7 +20,7 @@ from openballot.board.store import BoardStorageError
 from openballot.errors import DecodeError, OpenBallotError, ProofError, ProtocolError
 from openballot.server.service import Conflict, Forbidden, NotFound
 
-__all__ = ["problem", "install_problem_handlers", "PROBLEM_RESPONSES"]
+__all__ = ["problem", "install_problem_handlers", "PROBLEM_RESPONSES", "PROBLEM_CODES"]
 
 _log = logging.getLogger("openballot.server")
 
@@ -31,14 +37,52 @@ _STATUS: list[tuple[type[OpenBallotError], int, str]] = [
 ]
 
 
+#: Every `code` a problem detail can carry: the type names, then the finer codes that raise
+#: sites give (tests/server/test_problem_codes.py keeps this list and docs/server.md equal to
+#: what the server sends; web/src/problems.js translates each one).
+PROBLEM_CODES = (
+    # the problem types
+    "bad-request",
+    "conflict",
+    "forbidden",
+    "http-error",
+    "internal-error",
+    "malformed",
+    "method-not-allowed",
+    "not-found",
+    "proof-fails",
+    "rejected",
+    "storage-error",
+    "too-large",
+    "too-many-failures",
+    # finer codes of the errors a voter can meet
+    "already-on-board",
+    "audited-ballot",
+    "bad-proof",
+    "bad-signature",
+    "election-closed",
+    "election-not-open",
+    "not-eligible",
+    "unknown-credential",
+    "unknown-election",
+    "unknown-tracker",
+    "wrong-ballot-style",
+    "wrong-election",
+)
+
 _PROBLEM_SCHEMA = {
     "type": "object",
-    "required": ["type", "title", "status", "detail"],
+    "required": ["type", "title", "status", "detail", "code"],
     "properties": {
         "type": {"type": "string"},
         "title": {"type": "string"},
         "status": {"type": "integer"},
-        "detail": {"type": "string"},
+        "detail": {"type": "string", "description": "one line in English, for operators"},
+        "code": {
+            "type": "string",
+            "enum": list(PROBLEM_CODES),
+            "description": "a stable machine name of the failure, for a client's own words",
+        },
     },
 }
 
@@ -66,13 +110,15 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def problem(status: int, kind: str, detail: str) -> JSONResponse:
+def problem(status: int, kind: str, detail: str, code: str | None = None) -> JSONResponse:
+    """The problem detail of type `kind`; its `code` is `code`, else `kind`."""
     return JSONResponse(
         {
             "type": f"https://openballot.example/problems/{kind}",
             "title": kind.replace("-", " "),
             "status": status,
             "detail": detail,
+            "code": code or kind,
         },
         status_code=status,
         media_type="application/problem+json",
@@ -86,8 +132,8 @@ def install_problem_handlers(app: FastAPI) -> None:
             if isinstance(exc, cls):
                 if status >= 500:  # the board's fault: its operator must hear of it
                     _log.error("%s", exc, exc_info=exc)
-                return problem(status, kind, str(exc))
-        return problem(400, "bad-request", str(exc))  # pragma: no cover - base is listed
+                return problem(status, kind, str(exc), exc.code)
+        return problem(400, "bad-request", str(exc), exc.code)  # pragma: no cover - base is listed
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

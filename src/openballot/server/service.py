@@ -396,9 +396,9 @@ class ElectionService:
         """The open election's context; given the kind of a ballot about to be appended (with
         the lock held), the log's grammar must allow it too."""
         if self.ctx is None:
-            raise Conflict("the election is not open yet")
+            raise Conflict("the election is not open yet", code="election-not-open")
         if self.tally is not None:
-            raise Conflict("the election is closed")
+            raise Conflict("the election is closed", code="election-closed")
         if ballot is not None:
             self._grammatical(ballot, self.log.size, Conflict)
         return self.ctx
@@ -419,7 +419,8 @@ class ElectionService:
         except OutOfOrder as exc:
             if exc.replay:
                 return True
-            raise Conflict(str(exc)) from None  # acceptable in general, not on this board
+            # acceptable in general, not on this board
+            raise Conflict(str(exc), code=exc.code) from None
         self._open_ctx(CastEntry if checked.kind is BallotKind.CAST else AuditEntry)
         if not checked.checked:
             raise _Unchecked  # the election opened while it was decoded: check it now
@@ -565,7 +566,7 @@ class Board:
     def get(self, election_id: str) -> ElectionService:
         service = self.elections.get(election_id)
         if service is None:
-            raise NotFound(f"no election {election_id!r} on this board")
+            raise NotFound(f"no election {election_id!r} on this board", code="unknown-election")
         return service
 
     def create(self, value: Any) -> tuple[ElectionService, dict[str, str]]:

@@ -24,6 +24,24 @@ function sameJSON(a, b) {
 }
 
 /**
+ * A leaf of the ballot log as the board wrote it: a JSON object in the board's one compact
+ * form. JSON.parse keeps the last of a repeated key while the Python verifier refuses the
+ * line, so anything but the compact form (a repeated key, extra spaces) is refused here too.
+ */
+export function parseLogEntry(text, where) {
+  let entry;
+  try {
+    entry = JSON.parse(text);
+  } catch {
+    throw new DecodeError(`${where}: not valid JSON`);
+  }
+  if (JSON.stringify(entry) !== text) {
+    throw new DecodeError(`${where}: not in the board's compact form (a key repeated?)`);
+  }
+  return obj(entry, where);
+}
+
+/**
  * Check a receipt for `ballot` (an EncryptedBallot) of election `electionId` under the board's
  * key (hex). `kind` is the entry type expected ("cast" or "audit"). Returns
  * {tracker, index, size, root, timestamp}; throws ProtocolError / ProofError / DecodeError
@@ -36,19 +54,7 @@ export function verifyReceipt(receipt, { ballot, electionId, boardKey, kind = 'c
     throw new ProtocolError('receipt: the tracker is not the one of the ballot this device made');
   }
   const entryText = getStr(o, 'entry', 'receipt');
-  let entry;
-  try {
-    entry = JSON.parse(entryText);
-  } catch {
-    throw new DecodeError('receipt.entry: not valid JSON');
-  }
-  // JSON.parse keeps the last of a repeated key while the Python verifier refuses the line:
-  // the board writes entries in one compact form, so anything else (a repeated key, extra
-  // spaces) is refused here too.
-  if (JSON.stringify(entry) !== entryText) {
-    throw new DecodeError('receipt.entry: not in the board\'s compact form (a key repeated?)');
-  }
-  entry = obj(entry, 'receipt.entry');
+  const entry = parseLogEntry(entryText, 'receipt.entry');
   if (entry.type !== kind) throw new ProtocolError(`receipt.entry: expected a '${kind}' entry, got '${entry.type}'`);
   if (EncryptedBallot.fromJSON(entry.ballot, 'receipt.entry.ballot').trackerHex() !== tracker) {
     throw new ProtocolError('receipt.entry: the logged ballot has another tracker');

@@ -28,7 +28,9 @@ def credential_district(election_id: str, credential: str, board: CurrentBoard) 
     s = board.get(election_id)
     district = s.eligible.get(hex_bytes(credential, 32, "credential"))
     if district is None:
-        raise NotFound("this credential is not on the election's credential list")
+        raise NotFound(
+            "this credential is not on the election's credential list", code="unknown-credential"
+        )
     return {"district": district}
 
 
