@@ -11,7 +11,7 @@ import { DecodeError, ProofError, fromHex, merkleRoot, toHex, treeHeadMessage, u
 import {
   EMPTY_SEAT, PALETTE, barChart, colour, cumulative, dataTable, findAll, legend, lineChart, seatChart, textOf,
 } from '../src/results/charts.js';
-import { verifyConsistency } from '../src/results/consistency.js';
+import { verifyConsistency } from '../src/protocol/merkle.js';
 import { MESSAGES, translate } from '../src/results/messages.js';
 import { readManifest, resultModel, turnout } from '../src/results/model.js';
 import { HeadMonitor } from '../src/results/monitor.js';

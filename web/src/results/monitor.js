@@ -7,7 +7,7 @@
 import { fromHex } from '../protocol/bytes.js';
 import { OpenBallotError, ProofError } from '../protocol/errors.js';
 import { verifyTreeHead } from '../protocol/treehead.js';
-import { verifyConsistency } from './consistency.js';
+import { verifyConsistency } from '../protocol/merkle.js';
 
 export class HeadMonitor {
   /** `consistency(first, second)` resolves to the board's answer {"proof": [hex]}. */
