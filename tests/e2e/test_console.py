@@ -73,6 +73,13 @@ class Console:
         self.page.wait_for_selector("dialog[open]")
         self.page.click("[data-testid=confirm-ok]")
 
+    def done(self, message: str) -> None:
+        """Wait for the action's confirmation message, and for focus to move to it."""
+        self.page.wait_for_function(
+            "m => document.querySelector('[data-testid=action-done]').textContent === m"
+            " && document.activeElement.dataset.testid === 'action-done'",
+            arg=message, timeout=60_000)
+
     def refresh(self) -> None:
         self.page.click("[data-testid=refresh]")
         self.page.wait_for_timeout(300)
@@ -210,8 +217,7 @@ def test_an_election_run_from_the_console_in_arabic(
 
     # Open, from the console: the whole fingerprint is shown.
     console.confirm("action-open")
-    page.wait_for_selector("[data-testid=action-done]:not([hidden])")
-    assert page.text_content("[data-testid=action-done]") == "التصويت مفتوح."
+    console.done("التصويت مفتوح.")
     fingerprint = api.get(f"/api/elections/{eid}").json()["fingerprint"]
     assert page.text_content("[data-testid=fingerprint]") == fingerprint
     console.shot("open")
@@ -232,7 +238,7 @@ def test_an_election_run_from_the_console_in_arabic(
 
     # Close, from the console; the trustees decrypt on the CLI; the console publishes.
     console.confirm("action-close")
-    page.wait_for_selector("[data-testid=action-done]:not([hidden])", timeout=60_000)
+    console.done("أُغلق التصويت: حُسبت الحصيلة المشفّرة.")
     tally = page.inner_text("[data-testid=tally]")
     assert "احتُسبت 3 ورقة." in tally or "احتُسبت ٣ ورقة." in tally, tally
     assert page.is_disabled("[data-testid=action-result]")
@@ -242,7 +248,7 @@ def test_an_election_run_from_the_console_in_arabic(
             str(tokens[f"trustee-{i}"]), "--share", str(work / f"share-{i}.json"), cwd=work)
     console.refresh()
     console.confirm("action-result")
-    page.wait_for_selector("#result-panel:not([hidden])")
+    console.done("نُشرت النتيجة.")
     result = api.get(f"/api/elections/{eid}/result").json()
     assert result["totals"]["president"] == {"amal": 0, "bashir": 2, "dilan": 1, "farah": 0}
     assert result["totals"]["referendum"] == {"yes": 2, "no": 1}
