@@ -32,8 +32,8 @@ test: system-deps $(STAMP) lint web
 check: lint
 	$(BIN)/pytest -n 2 -q -m "not slow and not e2e and not postgres"
 
-# Refresh the screenshots in docs/: the booth (the end-to-end test takes them) and the
-# voting cards (rendered from their PDF).
+# Refresh the screenshots in docs/: the booth and the console (the end-to-end tests take them,
+# tests/e2e/test_booth.py and tests/e2e/test_console.py) and the voting cards (from their PDF).
 screenshots: system-deps $(STAMP) web
 	OPENBALLOT_SCREENSHOT_DIR=docs $(BIN)/pytest -q tests/e2e tests/test_cards.py
 

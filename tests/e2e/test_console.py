@@ -287,3 +287,42 @@ def vote(page: Any, address: str, code: str, president: str, referendum: str) ->
     page.wait_for_selector("#receipt-status", timeout=30_000)
     assert page.is_hidden("#error"), page.text_content("#error")
     assert (page.text_content("#receipt-status") or "").strip()
+
+
+def test_tokens_not_downloaded_are_gone_after_a_reload_and_the_console_says_so(
+    server: str, browser: Any, tmp_path: Path, accessible: Any
+) -> None:
+    manifest = json.loads(demo_manifest_path().read_text(encoding="utf-8"))
+    manifest["election_id"] = "reloaded-2026"
+    path = tmp_path / "manifest.json"
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    page.goto(f"{server}/console/?lang=ar")
+    page.fill("#token", ADMIN_TOKEN)
+    page.click("[data-testid=login-submit]")
+    page.wait_for_selector("#view-home:not([hidden])")
+    page.set_input_files("#manifest", str(path))
+    page.click("[data-testid=check]")
+    page.wait_for_selector("#preview:not([hidden])")
+    page.click("[data-testid=create]")
+    page.click("[data-testid=confirm-ok]")
+    page.wait_for_selector("#view-tokens:not([hidden])")
+    with page.expect_download():
+        page.click("[data-testid=download-trustee-1]")
+    assert page.evaluate("JSON.stringify(sessionStorage)") == (
+        '{"openballot-console-pending-tokens":"reloaded-2026"}')  # an id, never a token
+    asked = []
+
+    def leave(dialog: Any) -> None:
+        asked.append(dialog.type)
+        dialog.accept()
+
+    page.on("dialog", leave)
+    page.reload()
+    page.wait_for_selector("#view-home:not([hidden])")
+    assert asked == ["beforeunload"]  # the browser asked before the tokens were lost
+    lost = page.text_content("[data-testid=lost-tokens]") or ""
+    assert "reloaded-2026" in lost and "ضاعت رموز الانتخابات" in lost
+    accessible(page, "console home after a reload that lost tokens")
+    context.close()

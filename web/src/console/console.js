@@ -3,7 +3,7 @@
 // actions. Every call goes through the public API (client.js); nothing here holds the admin
 // token, and the role tokens live only in memory until each is downloaded.
 
-import { LANGUAGES, direction, formatNumber, isLanguage, preferredLanguage } from '../i18n.js';
+import { LANGUAGES, translate as boothText, direction, formatNumber, isLanguage, preferredLanguage } from '../i18n.js';
 import { contestRule } from '../format.js';
 import { Manifest } from '../protocol/manifest.js';
 import { ApiError, NetworkError, consoleApi, setCsrf } from './client.js';
@@ -212,7 +212,10 @@ async function showHome() {
   } catch (err) {
     showProblem($('create-error'), err);
   }
-  const lost = lostTokens();
+  // Tokens of an election created in an earlier life of this page, never all downloaded.
+  const pending = lostTokens();
+  const lost = pending && pending !== state.created?.election ? pending : null;
+  if (lost) markPending(null); // said once
   state.render = () => {
     list.replaceChildren(
       ...(elections.length
@@ -288,9 +291,10 @@ async function checkManifest(event) {
   }
 }
 
+/** A contest's rule in `lang`, in the booth's own words (its catalogue, web/src/i18n.js). */
 function ruleText(lang, contest) {
   const [key, params] = contestRule(contest);
-  return translate(lang, key, params);
+  return boothText(lang, key, params);
 }
 
 /** Every district's ballot in ar, ku and en, side by side, each in its own direction. */
@@ -551,7 +555,10 @@ async function start() {
     if (state.view !== 'view-login') route();
   });
   window.addEventListener('beforeunload', (event) => {
-    if (state.created?.tokens.size) event.preventDefault(); // tokens not downloaded would be lost
+    if (state.created?.tokens.size) {
+      event.preventDefault(); // tokens not downloaded would be lost: the browser asks first
+      event.returnValue = '';
+    }
   });
   applyLanguage(initialLanguage());
   try {

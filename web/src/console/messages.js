@@ -45,10 +45,6 @@ export const MESSAGES = {
     confirm_create_title: 'Create the election?',
     confirm_create: 'Create election {id} with {n} trustees and threshold {t}? The manifest cannot be changed afterwards.',
     creating: 'Creating the election…',
-    rule_one: 'Choose one.',
-    rule_exactly: 'Choose exactly {n}.',
-    rule_range: 'Choose between {min} and {max}.',
-    rule_up_to: 'Choose up to {max}, or none.',
     tokens_heading: 'Hand out the role tokens',
     tokens_intro:
       'Each role has its own token, given once as a file. Download each file and hand it to its role over a safe channel.',
@@ -179,10 +175,6 @@ export const MESSAGES = {
     confirm_create_title: 'إنشاء الانتخابات؟',
     confirm_create: 'إنشاء الانتخابات {id} مع {n} أمناء وعتبة {t}؟ لا يمكن تغيير البيان بعد ذلك.',
     creating: 'جارٍ إنشاء الانتخابات…',
-    rule_one: 'اختر خياراً واحداً.',
-    rule_exactly: 'اختر {n} بالضبط.',
-    rule_range: 'اختر ما بين {min} و{max}.',
-    rule_up_to: 'اختر حتى {max}، أو لا شيء.',
     tokens_heading: 'سلّم رموز الأدوار',
     tokens_intro:
       'لكل دور رمزه الخاص، يُعطى مرة واحدة كملف. نزّل كل ملف وسلّمه إلى صاحب الدور عبر قناة آمنة.',
@@ -312,10 +304,6 @@ export const MESSAGES = {
     confirm_create_title: 'Hilbijartin çêbibe?',
     confirm_create: 'Hilbijartina {id} bi {n} emanetkaran û sînorê {t} çêbibe? Paşê manîfesto nayê guhertin.',
     creating: 'Hilbijartin tê çêkirin…',
-    rule_one: 'Yekê hilbijêre.',
-    rule_exactly: 'Tam {n} hilbijêre.',
-    rule_range: 'Di navbera {min} û {max} de hilbijêre.',
-    rule_up_to: 'Heta {max} hilbijêre, an qet.',
     tokens_heading: 'Tokenên rolan belav bike',
     tokens_intro:
       'Her rol tokena xwe heye, carekê wek pel tê dayîn. Her pelî daxe û bi rêyeke ewle bide xwediyê rolê.',
