@@ -30,6 +30,7 @@ const state = {
   checked: null, // the manifest check's answer, awaiting "create"
   created: null, // {election, tokens: Map(role -> token)}: memory only
   electionId: null,
+  seen: null, // the election's data last rendered (the refresh re-renders only a change)
   timer: null,
 };
 
@@ -116,7 +117,7 @@ async function sessionLost(err) {
 /** Ask in an accessible modal dialog; resolves true on "Confirm". Focus returns to the opener. */
 function confirmAction(title, text) {
   const dialog = $('confirm');
-  const opener = document.activeElement;
+  const opener = document.activeElement?.dataset?.testid;
   $('confirm-title').textContent = title;
   $('confirm-text').textContent = text;
   dialog.returnValue = '';
@@ -124,7 +125,7 @@ function confirmAction(title, text) {
     dialog.addEventListener(
       'close',
       () => {
-        opener?.focus?.();
+        refocus(opener);
         resolve(dialog.returnValue === 'ok');
       },
       { once: true },
@@ -132,6 +133,11 @@ function confirmAction(title, text) {
     dialog.showModal();
     dialog.querySelector('[value="cancel"]').focus();
   });
+}
+
+/** Focus the element of `testid`: a re-render may have replaced the one that had focus. */
+function refocus(testid) {
+  if (testid) document.querySelector(`[data-testid="${CSS.escape(testid)}"]`)?.focus();
 }
 
 // -- views ----------------------------------------------------------------------------------
@@ -410,6 +416,7 @@ function download(role, file, spent) {
 
 async function showElection(id) {
   state.electionId = id;
+  state.seen = null;
   show('view-election');
   hideBox($('action-error'));
   $('action-done').hidden = true;
@@ -430,9 +437,16 @@ async function loadElection(focus) {
     return;
   }
   if (state.electionId !== id || state.view !== 'view-election') return;
+  // The 5-second refresh re-renders only what changed, and keeps the keyboard focus where it
+  // was (the re-rendered button replaces the focused one).
+  const seen = JSON.stringify([data.election, data.ceremony, data.tally, data.result]);
+  if (!focus && seen === state.seen) return;
+  state.seen = seen;
+  const focused = document.activeElement?.dataset?.testid;
   state.render = () => renderElection(data);
   state.render();
   if (focus) $('election-heading').focus();
+  else refocus(focused);
 }
 
 function doneCell(done) {
