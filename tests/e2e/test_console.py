@@ -154,6 +154,7 @@ def test_an_election_run_from_the_console_in_arabic(
     console.shot("confirm")
     page.keyboard.press("Escape")
     page.wait_for_selector("dialog:not([open])", state="attached")
+    assert page.evaluate("document.activeElement.dataset.testid") == "create"  # focus back
     assert api.get("/api/board").json()["elections"] == []
     console.confirm("create")
     page.wait_for_selector("#view-tokens:not([hidden])")
