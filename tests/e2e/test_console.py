@@ -104,7 +104,7 @@ def test_an_election_run_from_the_console_in_arabic(
     console.in_every_language("login")
     page.fill("#token", "not-the-admin-token")
     page.click("[data-testid=login-submit]")
-    page.wait_for_function("document.querySelector('#login-error').textContent.length > 0")
+    page.wait_for_function("() => document.querySelector('#login-error').textContent.length > 0")
     wrong = "هذا ليس رمز المشرف. تحقق من ملف الرمز وحاول مرة أخرى."
     assert page.text_content("#login-error") == wrong
     assert context.cookies() == []
