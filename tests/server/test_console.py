@@ -37,15 +37,13 @@ def console(sqlite_url: str, tmp_path: Path) -> Any:
     from openballot.board.signing import BoardKey
     from openballot.board.store import BoardStore
     from openballot.server.app import create_app
-    from openballot.server.routes.console import install_console
     from openballot.server.service import Board
 
     clock = Clock()
     board = Board(BoardStore(sqlite_url), BoardKey.load_or_create(tmp_path / "board.key"))
     app = create_app(board, ADMIN_TOKEN, failures=FailureLimiter(LIMIT, clock=clock))
     sessions = ConsoleSessions(idle=600, lifetime=3600, clock=clock)
-    app.state.console_sessions = sessions  # the same object install_console makes, on a clock
-    assert install_console  # (create_app installed it)
+    app.state.console_sessions = sessions  # in place of create_app's, on a clock
 
     def client(base_url: str = HERE, address: str = "10.0.0.1") -> TestClient:
         return TestClient(

@@ -121,11 +121,10 @@ def logout(request: Request) -> Response:
     return response
 
 
-def install_console(
-    app: FastAPI, web_dir: Path | None, sessions: ConsoleSessions | None = None
-) -> None:
-    """The console's calls always; its page from `web_dir` (web/, built) when given."""
-    app.state.console_sessions = sessions if sessions is not None else ConsoleSessions()
+def install_console(app: FastAPI, web_dir: Path | None) -> None:
+    """The console's calls always; its page from `web_dir` (web/, built) when given. The
+    sessions are `app.state.console_sessions` (tests put one on a clock there)."""
+    app.state.console_sessions = ConsoleSessions()
     app.include_router(router, responses=PROBLEM_RESPONSES)
     if web_dir is None:
         return
