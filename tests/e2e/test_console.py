@@ -327,4 +327,11 @@ def test_tokens_not_downloaded_are_gone_after_a_reload_and_the_console_says_so(
     lost = page.text_content("[data-testid=lost-tokens]") or ""
     assert "reloaded-2026" in lost and "ضاعت رموز الانتخابات" in lost
     accessible(page, "console home after a reload that lost tokens")
+
+    # A session that ends (here the cookie is gone) sends the console back to its login.
+    context.clear_cookies()
+    page.set_input_files("#manifest", str(path))
+    page.click("[data-testid=check]")
+    page.wait_for_selector("#view-login:not([hidden])")
+    assert page.text_content("#login-error") == "انتهت جلستك. يرجى تسجيل الدخول مرة أخرى."
     context.close()
