@@ -159,7 +159,7 @@ export const MESSAGES = {
     state_decrypted: 'النتيجة منشورة',
     create_heading: 'إنشاء انتخابات',
     create_intro: 'اختر ملف البيان والأمناء، ثم راجع المعاينة. لا يُنشأ أي شيء قبل أن تؤكد.',
-    manifest_label: 'البيان (ملف JSON)',
+    manifest_label: 'البيان (ملف JSON\u200f)', // RLM: the parenthesis closes the Arabic run
     trustees_label: 'عدد الأمناء',
     threshold_label: 'عدد الأمناء اللازم لفك التشفير (العتبة)',
     threshold_help: 'يستطيع أي عدد بهذا القدر من الأمناء معاً فك تشفير الحصيلة؛ ولا يستطيع عدد أقل.',
