@@ -32,8 +32,9 @@ test: system-deps $(STAMP) lint web
 check: lint
 	$(BIN)/pytest -n 2 -q -m "not slow and not e2e and not postgres"
 
-# Refresh the screenshots in docs/: the booth, the results page and the observer view (the
-# end-to-end tests take them) and the voting cards (rendered from their PDF).
+# Refresh the screenshots in docs/: the booth, the check page, the results page, the observer
+# view and the console (the end-to-end tests in tests/e2e take them) and the voting cards
+# (rendered from their PDF).
 screenshots: system-deps $(STAMP) web
 	OPENBALLOT_SCREENSHOT_DIR=docs $(BIN)/pytest -q tests/e2e tests/test_cards.py
 

@@ -202,6 +202,10 @@ AUTH = ("header", "Authorization")
 OPERATIONS = {
     ("get", "/api/board"): [],
     ("post", "/api/elections"): [AUTH],
+    ("post", "/api/manifests/check"): [AUTH],
+    ("post", "/api/console/login"): [],
+    ("get", "/api/console/session"): [],
+    ("post", "/api/console/logout"): [],
     ("get", E): [("path", "election_id")],
     ("get", E + "/ceremony"): [("path", "election_id")],
     ("post", E + "/open"): [("path", "election_id"), AUTH],

@@ -17,6 +17,7 @@ from openballot.server.rate_limit import FailureLimiter, FailureRateLimit
 from openballot.server.routes import ROUTERS
 from openballot.server.routes.api_docs import install_api_docs
 from openballot.server.routes.booth import install_booth
+from openballot.server.routes.console import install_console
 from openballot.server.routes.deps import attach
 from openballot.server.routes.results import install_results
 from openballot.server.service import Board
@@ -53,6 +54,7 @@ def create_app(
     if booth_dir is not None:
         install_booth(app, booth_dir)
     install_results(app, booth_dir)
+    install_console(app, booth_dir)
     install_api_docs(app, None if booth_dir is None else booth_dir / "dist" / "swagger-ui")
     app.add_middleware(
         BodySizeLimit,

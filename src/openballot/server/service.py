@@ -569,9 +569,9 @@ class Board:
             raise NotFound(f"no election {election_id!r} on this board", code="unknown-election")
         return service
 
-    def create(self, value: Any) -> tuple[ElectionService, dict[str, str]]:
-        """Create an election from {"manifest", "trustees", "threshold"}; returns the
-        service and the bearer tokens of its roles, shown once and stored only as hashes."""
+    def check_new(self, value: Any) -> tuple[Manifest, int, int]:
+        """The manifest, trustee count and threshold of a request to create an election,
+        checked as `create` checks them (the console's preview); nothing is created."""
         o = obj(value, "body")
         only_keys(o, {"manifest", "trustees", "threshold"}, "body")
         manifest = Manifest.from_json(get(o, "manifest", "body"))
@@ -581,6 +581,12 @@ class Board:
             raise DecodeError(f"body.threshold: {t} is more than the {n} trustees")
         if manifest.election_id in self.elections:
             raise Conflict(f"election {manifest.election_id!r} already exists")
+        return manifest, n, t
+
+    def create(self, value: Any) -> tuple[ElectionService, dict[str, str]]:
+        """Create an election from {"manifest", "trustees", "threshold"}; returns the
+        service and the bearer tokens of its roles, shown once and stored only as hashes."""
+        manifest, n, t = self.check_new(value)
         roles = ["credential-authority"] + [f"trustee-{i}" for i in range(1, n + 1)]
         tokens = {role: secrets.token_urlsafe(24) for role in roles}
         self.store.create_election(

@@ -23,6 +23,7 @@ __all__ = ["ROUTERS"]
 #: In the order of an election, as /docs lists them.
 ROUTERS: tuple[APIRouter, ...] = (
     public.router,
+    admin.checks_router,
     admin.router,
     trustees.router,
     credential_authority.router,

@@ -1,5 +1,6 @@
-"""The election authority's calls, each with the server's admin token: create an election,
-open it, close it (computes the tally), publish the result."""
+"""The election authority's calls, each with the server's admin token (or the console's
+session, see deps.require_admin): check a manifest without creating anything, create an
+election, open it, close it (computes the tally), publish the result."""
 
 from __future__ import annotations
 
@@ -10,10 +11,27 @@ from starlette.concurrency import run_in_threadpool
 
 from openballot.server.routes.deps import CurrentBoard, Election, JsonBody, require_admin
 
-__all__ = ["router"]
+__all__ = ["router", "checks_router"]
 
 # The token is checked before anything else, the election's existence included.
 router = APIRouter(prefix="/api/elections", dependencies=[Depends(require_admin)])
+
+
+checks_router = APIRouter(prefix="/api/manifests", dependencies=[Depends(require_admin)])
+
+
+@checks_router.post("/check")
+def check_manifest(board: CurrentBoard, body: JsonBody) -> dict[str, Any]:
+    """Check a body for `POST /api/elections` as creating would, and create nothing: the
+    decoded manifest (for a preview of every district's ballot), or the problem detail that
+    creating would answer."""
+    manifest, trustees, threshold = board.check_new(body)
+    return {
+        "election": manifest.election_id,
+        "manifest": manifest.to_json(),
+        "trustees": trustees,
+        "threshold": threshold,
+    }
 
 
 @router.post("", status_code=201)

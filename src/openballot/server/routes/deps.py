@@ -16,6 +16,7 @@ from typing import Annotated, Any, cast
 from fastapi import Depends, FastAPI, Header, Request
 
 from openballot.jsonfields import loads
+from openballot.server.console_session import check_console_request
 from openballot.server.service import Board, ElectionService, Forbidden
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "current_board",
     "CurrentBoard",
     "require_admin",
+    "is_admin_token",
     "election",
     "Election",
     "TrusteeCall",
@@ -71,10 +73,18 @@ async def current_board(request: Request) -> Board:
 CurrentBoard = Annotated[Board, Depends(current_board)]
 
 
+def is_admin_token(request: Request, token: str) -> bool:
+    return hmac.compare_digest(token.encode(), _served(request).admin_token.encode())
+
+
 async def require_admin(request: Request, token: BearerToken) -> None:
-    expected = _served(request).admin_token
-    if token is None or not hmac.compare_digest(token.encode(), expected.encode()):
-        raise Forbidden("this needs the admin token")
+    """The admin's bearer token (the CLI) or, without one, the console's session cookie with
+    its CSRF header (the web console: `openballot.server.console_session`). One API either way."""
+    if token is not None:
+        if not is_admin_token(request, token):
+            raise Forbidden("this needs the admin token")
+        return
+    check_console_request(request)
 
 
 async def election(election_id: str, board: CurrentBoard) -> ElectionService:

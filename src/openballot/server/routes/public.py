@@ -45,6 +45,10 @@ def ceremony(s: Election) -> dict[str, Any]:
         "keys": [s.keys[i].to_json() for i in sorted(s.keys)],
         "shares": {str(i): s.shares[i].to_json() for i in sorted(s.shares)},
         "complaints": [c.to_json() for c in s.complaints],
+        # Who has done what (the console's progress view): indices of trustees.
+        "verdicts": sorted(s.verdicts),
+        "decryptions": sorted(s.decryptions),
+        "credential_counts": None if s.credentials is None else s.credentials.counts(),
     }
 
 
