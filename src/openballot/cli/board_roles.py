@@ -19,7 +19,15 @@ import typer
 
 from openballot.cli import roles
 from openballot.cli.http_bulletin import connect
-from openballot.cli.options import KeepCodes, parse_choices, parse_voter_counts
+from openballot.cli.options import (
+    CardsFile,
+    CardWorkers,
+    KeepCodes,
+    LinkFile,
+    RegisterFile,
+    parse_choices,
+    parse_voter_counts,
+)
 from openballot.cli.output import fails_cleanly, out
 from openballot.cli.private_files import private_file, refuse_existing
 from openballot.errors import OpenBallotError
@@ -213,6 +221,39 @@ def credentials_generate(
     with connect(url, election, _token(token_file)) as board:
         issued = roles.generate_credentials(board, counts, keep_codes)
     out.print(f"{len(issued)} credentials published; codes in {keep_codes}", markup=False)
+
+
+@board_credentials_app.command("register")
+@fails_cleanly
+def credentials_register(
+    url: Url,
+    register_file: RegisterFile,
+    election: Election,
+    token_file: TokenFile,
+    cards: CardsFile,
+    link: LinkFile,
+    booth: Annotated[
+        str | None,
+        typer.Option(help="The voting booth's address on the cards. Default: the board's /booth/."),
+    ] = None,
+    workers: CardWorkers = 0,
+) -> None:
+    """From a voter register (CSV): publish one credential per voter, write the voting cards
+    (PDF) and the register link (voter id to card serial). Codes are kept nowhere else."""
+    from openballot.cli.register import register_voters, registered_lines
+
+    token = _token(token_file)
+    with connect(url, election, token) as board:
+        done = register_voters(
+            board,
+            register_file,
+            cards,
+            link,
+            booth or url.rstrip("/") + "/booth/",
+            workers=workers or None,
+        )
+    for line in registered_lines(done):
+        out.print(line, markup=False, highlight=False)
 
 
 # --- voters ------------------------------------------------------------------------------
