@@ -10,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from openballot.cli import roles
 from openballot.cli.board_roles import board_app
+from openballot.cli.fingerprint import fingerprint_text
 from openballot.cli.options import (
     CardsFile,
     CardWorkers,
@@ -69,7 +70,8 @@ def election_new(
 def election_open(record: Record) -> None:
     """Check the key ceremony and credentials, fix the election fingerprint, open voting."""
     ctx = roles.open_election(RecordBulletin(record))
-    out.print(f"election open; fingerprint {ctx.fingerprint.hex()[:32]}…")
+    for line in ["election open", *fingerprint_text(ctx.fingerprint)]:
+        out.print(line, markup=False, highlight=False)
 
 
 @trustee_app.command("keygen")
