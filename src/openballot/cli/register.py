@@ -128,25 +128,26 @@ def _write_link(path: Path, voters: Sequence[Voter]) -> None:
         os.fsync(f.fileno())
 
 
-def _publish(bulletin: Bulletin[object], credentials: CredentialList, pending: list[Path]) -> None:
-    """Post the list; if that fails, find out whether it was taken before deleting anything."""
+def _maybe_taken(bulletin: Bulletin[object]) -> bool:
+    """After a failed post: whether a credential list is published now (or that cannot be
+    told, as when the board stopped answering)."""
     try:
-        bulletin.post_credentials(credentials)
-    except BaseException as error:
-        try:
-            taken = bulletin.credentials_published()
-        except Exception:  # noqa: BLE001 - we cannot tell: keep the cards, say so below
-            taken = True
-        if not taken:
-            raise
-        counts = ", ".join(f"{d}={n}" for d, n in credentials.counts().items())
-        raise ProtocolError(
-            f"publishing the credentials failed ({error}), yet a credential list is now "
-            f"published, perhaps this one: the cards and the link are kept in "
-            f"{' and '.join(map(str, pending))}. If the published counts are this "
-            f"register's ({counts}) and `open` prints the fingerprint on the cards, rename "
-            "them and hand the cards out; otherwise delete them (docs/cards.md, recovery)"
-        ) from None
+        return bulletin.credentials_published()
+    except Exception:  # noqa: BLE001 - cannot tell: the caller keeps the cards
+        return True
+
+
+def _ambiguous(
+    error: BaseException, credentials: CredentialList, kept: list[Path]
+) -> ProtocolError:
+    counts = ", ".join(f"{d}={n}" for d, n in credentials.counts().items())
+    return ProtocolError(
+        f"publishing the credentials failed ({error}), yet a credential list is published "
+        f"now, perhaps this one: the cards and the link are kept in "
+        f"{' and '.join(map(str, kept))}. If the published counts are this register's "
+        f"({counts}) and `open` prints the fingerprint on the cards, rename them and hand the "
+        "cards out; otherwise delete them (docs/cards.md, recovery)"
+    )
 
 
 def _move_into_place(pending: Path, final: Path) -> None:
@@ -189,7 +190,7 @@ def register_voters(
     url = booth_link(booth, manifest.election_id, fp)
 
     pending = [_pending(cards), _pending(link)]
-    published = False
+    keep = False  # the hidden files are deleted unless the credentials may be published
     try:
         write_cards(
             _cards(manifest, voters, codes, url, fp),
@@ -199,10 +200,16 @@ def register_voters(
         )
         del codes  # the cards hold them now, and nothing else will
         _write_link(pending[1], voters)
-        _publish(bulletin, credentials, pending)
-        published = True
+        try:
+            bulletin.post_credentials(credentials)
+        except BaseException as error:
+            keep = _maybe_taken(bulletin)
+            if keep:
+                raise _ambiguous(error, credentials, pending) from None
+            raise
+        keep = True
     finally:
-        if not published:
+        if not keep:
             for path in pending:
                 with contextlib.suppress(FileNotFoundError):
                     path.unlink()
