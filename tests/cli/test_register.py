@@ -247,6 +247,10 @@ BAD: dict[str, tuple[str | bytes, tuple[str, ...]]] = {
         f"{HEADER}\nA1,north,en,,\nA2,south,ar,,\nA1,south,ku,,\n",
         ("line 4: voter_id 'A1' is also on line 2",),
     ),
+    "a repeated id on a line with another problem": (
+        f"{HEADER}\nA1,north,en,,\nA1,west,en,,\n",
+        ("line 3: unknown district 'west'", "line 3: voter_id 'A1' is also on line 2"),
+    ),
     "unknown district": (f"{HEADER}\nA1,west,en,,\n", ("line 2: unknown district 'west'",)),
     "unknown language": (f"{HEADER}\nA1,north,fr,,\n", ("line 2: unknown language 'fr'",)),
     "language not lower case": (f"{HEADER}\nA1,north,AR,,\n", ("line 2: unknown language",)),

@@ -160,13 +160,13 @@ def parse_register(raw: Iterable[bytes], districts: Sequence[str], where: object
                     break  # without a header, no row can be read
                 continue
             voter = _voter(line, row, columns, districts, problems)
-            if voter is None:
-                continue
-            seen = first_line.setdefault(voter.voter_id, line)
+            # A repeated id is named even on a line with other problems.
+            voter_id = row[columns["voter_id"]] if len(row) == len(columns) else ""
+            seen = first_line.setdefault(voter_id, line) if voter_id.strip() else line
             if seen != line:
-                problems.add(line, f"voter_id {voter.voter_id!r} is also on line {seen}")
-                continue
-            voters.append(voter)
+                problems.add(line, f"voter_id {voter_id[:70]!r} is also on line {seen}")
+            elif voter is not None:
+                voters.append(voter)
     except csv.Error as error:
         # A quote left open swallows the rest of the file: nothing after it can be read.
         problems.add(start, f"not CSV ({error})")
