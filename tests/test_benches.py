@@ -32,6 +32,7 @@ RUNS: dict[str, tuple[list[str], set[str]]] = {
     ),
     "bench_dask.py": (["--ballots", "40"], set()),
     "bench_cards.py": (["--cards", "4"], set()),
+    "bench_register.py": (["--voters", "4"], {"cards_per_cpu_s", "main_peak_rss_mib"}),
 }
 
 

@@ -18,18 +18,10 @@ from typing import Annotated
 
 import typer
 
-from openballot.cli import roles
+from openballot.cli import options, roles
 from openballot.cli.fingerprint import publish_fingerprint
 from openballot.cli.http_bulletin import connect
-from openballot.cli.options import (
-    CardsFile,
-    CardWorkers,
-    KeepCodes,
-    LinkFile,
-    RegisterFile,
-    parse_choices,
-    parse_voter_counts,
-)
+from openballot.cli.options import KeepCodes, parse_choices, parse_voter_counts
 from openballot.cli.output import fails_cleanly, out
 from openballot.cli.private_files import private_file, refuse_existing, token_files
 from openballot.errors import OpenBallotError
@@ -289,16 +281,16 @@ def credentials_generate(
 @fails_cleanly
 def credentials_register(
     url: Url,
-    register_file: RegisterFile,
+    register_file: options.RegisterFile,
     election: Election,
     token_file: TokenFile,
-    cards: CardsFile,
-    link: LinkFile,
+    cards: options.CardsFile,
+    link: options.LinkFile,
     booth: Annotated[
         str | None,
         typer.Option(help="The voting booth's address on the cards. Default: the board's /booth/."),
     ] = None,
-    workers: CardWorkers = 0,
+    workers: options.CardWorkers = 0,
 ) -> None:
     """From a voter register (CSV): publish one credential per voter, write the voting cards
     (PDF) and the register link (voter id to card serial). Codes are kept nowhere else."""

@@ -36,7 +36,8 @@ KeepCodes = Annotated[
 RegisterFile = Annotated[
     Path,
     typer.Argument(
-        help="The voter register: CSV, UTF-8, header voter_id,district,language[,name][,contact]."
+        metavar="REGISTER",
+        help="The voter register: CSV, UTF-8, header voter_id,district,language[,name][,contact].",
     ),
 ]
 CardsFile = Annotated[
