@@ -10,7 +10,10 @@ all processes: the figure per core), the time to read the register alone, the pe
 memory of this process and of the largest child (a Typst worker or qpdf), and the PDF bytes a
 card. With --json the last line is one JSON object of these figures.
 
-Measured (docs/cards.md, "Measured"): see the table there.
+Measured on this project's machine (2 cores, shared: load average 9 to 22 during the run), at
+--voters 100000 (docs/cards.md, "Measured"): 1,849 s wall (54 cards/s), 466 CPU s of all
+processes (214 cards per CPU second, i.e. per core), this process at most 139 MiB, the largest
+child 1.9 GiB (qpdf joining 400 chunks), 4,229 PDF bytes a card, the register read in 1.6 s.
 """
 
 from __future__ import annotations
