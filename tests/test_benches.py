@@ -35,6 +35,7 @@ RUNS: dict[str, tuple[list[str], set[str]]] = {
     "bench_activity.py": (
         ["--leaves", "300", "--batch", "7", "--new", "20"], {"catch_up_s", "incremental_request_ms"}
     ),
+    "bench_register.py": (["--voters", "4"], {"cards_per_cpu_s", "main_peak_rss_mib"}),
 }
 
 

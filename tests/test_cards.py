@@ -193,6 +193,34 @@ def test_longest_texts_still_fit_one_page(tmp_path: Path) -> None:
     assert write_cards(cards, tmp_path / "long.pdf") == 3
 
 
+def test_every_mix_of_short_and_long_texts_fits_one_page(tmp_path: Path) -> None:
+    """A name takes a row of its own: a short one on an Arabic card with a short title once
+    pushed the instructions onto a second page."""
+    words = {"ar": "انتخابات ", "ku": "Hilbijartin ", "en": "WWWWWWWW "}
+
+    def text(lang: str, n: int) -> str:
+        return (words[lang] * 20)[:n].strip()
+
+    cards = [
+        card(
+            lang,
+            f"M-{i:03d}",
+            election_title=text(lang, title),
+            district_label=text(lang, district),
+            voter_name=text(lang, name) if name else None,
+        )
+        for i, (lang, title, district, name) in enumerate(
+            (lang, title, district, name)
+            for lang in ("ar", "ku", "en")
+            for title in (10, 40, 100)
+            for district in (5, 60)
+            for name in (0, 5, 30, 60)
+        )
+    ]
+    # write_cards refuses a card that overflows its page.
+    assert write_cards(cards, tmp_path / "mix.pdf") == len(cards)
+
+
 def test_chunks_are_joined_in_order(tmp_path: Path) -> None:
     cards = [card(("ar", "ku", "en")[i % 3], f"S-{i:03d}") for i in range(7)]
     out = tmp_path / "many.pdf"

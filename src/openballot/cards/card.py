@@ -17,7 +17,7 @@ from openballot.election.credentials import normalize_code
 from openballot.election.manifest import REQUIRED_LANGUAGES
 from openballot.errors import ProtocolError
 
-__all__ = ["LANGUAGES", "VotingCard", "booth_link"]
+__all__ = ["LANGUAGES", "VotingCard", "booth_link", "check_text"]
 
 #: The languages a card is printed in: those every manifest must have.
 LANGUAGES = REQUIRED_LANGUAGES
@@ -36,7 +36,9 @@ _READS_AS = str.maketrans("OILU", "011V")
 _MAX_URL = 512
 
 
-def _check_text(value: object, what: str, longest: int) -> str:
+def check_text(value: object, what: str, longest: int) -> str:
+    """`value` if it is printable text of at most `longest` characters (a register's names are
+    checked by this rule when it is read, long before a card is built)."""
     if not isinstance(value, str) or not value.strip():
         raise ProtocolError(f"{what}: expected non-empty text, got {value!r}")
     if value != value.strip():
@@ -125,10 +127,10 @@ class VotingCard:
             raise ProtocolError(
                 f"{what}: language {self.language!r} is not one of {', '.join(LANGUAGES)}"
             )
-        _check_text(self.election_title, f"{what}: election title", 100)
-        _check_text(self.district_label, f"{what}: district", 60)
+        check_text(self.election_title, f"{what}: election title", 100)
+        check_text(self.district_label, f"{what}: district", 60)
         if self.voter_name is not None:
-            _check_text(self.voter_name, f"{what}: voter name", 60)
+            check_text(self.voter_name, f"{what}: voter name", 60)
         if not isinstance(self.fingerprint_hex, str) or not _FINGERPRINT.fullmatch(
             self.fingerprint_hex
         ):

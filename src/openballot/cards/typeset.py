@@ -20,7 +20,14 @@ from openballot.cards.template import FONT_FAMILIES, SOURCE
 from openballot.cards.texts import TEXTS
 from openballot.errors import OpenBallotError
 
-__all__ = ["DEBIAN_FONT_DIRS", "RenderError", "chunk_data", "compile_chunk", "qr_png"]
+__all__ = [
+    "DEBIAN_FONT_DIRS",
+    "RenderError",
+    "chunk_data",
+    "compile_chunk",
+    "fingerprint_lines",
+    "qr_png",
+]
 
 #: Debian's fonts-noto-core and fonts-dejavu-core; no font is fetched at run time.
 DEBIAN_FONT_DIRS = (
@@ -47,8 +54,9 @@ def _typst() -> Any:
 
 
 @functools.lru_cache(maxsize=8)
-def qr_png(url: str) -> bytes:
-    """The QR code of `url`: a 1-bit PNG, 8 pixels a module (~300 dpi at the card's 44 mm).
+def qr_png(url: str, scale: int = 8) -> bytes:
+    """The QR code of `url`: a 1-bit PNG, `scale` pixels a module (8: ~300 dpi at the card's
+    44 mm; a poster asks for more).
 
     Every card of an election has the same address (the code is never in it), so it is made
     once (choosing the mask costs ~13 ms) and Typst embeds it once a chunk. An SVG would be
@@ -60,7 +68,7 @@ def qr_png(url: str) -> bytes:
         raise RenderError("voting cards need segno: pip install 'openballot[cards]'") from None
     buffer = io.BytesIO()
     # Level M survives a smudge or a fold; segno raises it further when that fits for free.
-    segno.make(url, error="m", micro=False).save(buffer, kind="png", scale=8, border=4)
+    segno.make(url, error="m", micro=False).save(buffer, kind="png", scale=scale, border=4)
     return buffer.getvalue()
 
 
@@ -84,8 +92,9 @@ def _wrap(text: str, width: int) -> list[str]:
     return [*lines, text]
 
 
-def _fingerprint_lines(hex_: str) -> list[str]:
-    # Groups of 4, as the booth shows it (web/src/format.js groupHex), 8 groups a line.
+def fingerprint_lines(hex_: str) -> list[str]:
+    """Groups of 4, as the booth shows it (web/src/format.js groupHex), 8 groups a line: how
+    a card prints the fingerprint and `board open` prints it to be read aloud."""
     groups = [hex_[i : i + 4] for i in range(0, len(hex_), 4)]
     return [" ".join(groups[i : i + 8]) for i in range(0, len(groups), 8)]
 
@@ -113,7 +122,7 @@ def chunk_data(cards: Sequence[VotingCard]) -> str:
                     "code": c.code,
                     "url": c.booth_url,
                     "address": _wrap(_address(c.booth_url), ADDRESS_WIDTH),
-                    "fingerprint": _fingerprint_lines(c.fingerprint_hex),
+                    "fingerprint": fingerprint_lines(c.fingerprint_hex),
                 }
                 for c in cards
             ],

@@ -11,17 +11,19 @@ against the board key.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from openballot.cli import roles
+from openballot.cli import options, roles
+from openballot.cli.fingerprint import publish_fingerprint
 from openballot.cli.http_bulletin import connect
 from openballot.cli.options import KeepCodes, parse_choices, parse_voter_counts
 from openballot.cli.output import fails_cleanly, out
-from openballot.cli.private_files import private_file, refuse_existing
+from openballot.cli.private_files import private_file, refuse_existing, token_files
 from openballot.errors import OpenBallotError
 from openballot.jsonfields import hex_bytes
 from openballot.record.files import open_regular, read_json
@@ -76,30 +78,90 @@ def create(
     manifest: Annotated[Path, typer.Option(help="Manifest JSON (docs/record.md).")],
     admin_token_file: AdminTokenFile,
     tokens_out: Annotated[
-        Path, typer.Option(help="Private file (0600) to create with the roles' tokens.")
-    ],
+        Path | None, typer.Option(help="Private file (0600) to create with the roles' tokens.")
+    ] = None,
+    tokens_dir: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder to put one private file (0600) per role in, ROLE.token, each ready "
+            "for --token-file."
+        ),
+    ] = None,
     trustees: Annotated[int, typer.Option(min=1)] = 3,
     threshold: Annotated[int, typer.Option(min=1)] = 2,
 ) -> None:
     """Create an election on the board; keep the roles' tokens to hand out."""
+    if tokens_out is None and tokens_dir is None:
+        raise OpenBallotError("give --tokens-dir DIR or --tokens-out FILE (or both)")
     m = roles.read_manifest(manifest)
     token = _token(admin_token_file)
-    # The tokens file is made (empty) before the election: the board shows its tokens once,
+    # The token files are made (empty) before the election: the board shows its tokens once,
     # so an election whose tokens cannot be kept would be lost with its id.
-    with private_file(tokens_out, "tokens file") as keep:
+    expected = ["credential-authority", *(f"trustee-{i}" for i in range(1, trustees + 1))]
+    with contextlib.ExitStack() as files:
+        in_file = in_dir = None
+        if tokens_out is not None:
+            in_file = files.enter_context(private_file(tokens_out, "tokens file"))
+        if tokens_dir is not None:
+            in_dir = files.enter_context(token_files(tokens_dir, expected))
         with connect(url, m.election_id, token) as board:
             tokens = roles.new_election(board, m, trustees, threshold)
-        keep({"election": m.election_id, "tokens": dict(tokens)})
+        if in_file is not None:
+            in_file({"election": m.election_id, "tokens": dict(tokens)})
+        if in_dir is not None:
+            in_dir(tokens)
     out.print(m.election_id, markup=False, highlight=False)
+
+
+PosterFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--fingerprint-qr",
+        help="Also write the fingerprint as a QR code PNG here, for posters (docs/cli.md).",
+    ),
+]
 
 
 @board_app.command("open")
 @fails_cleanly
-def open_(url: Url, election: Election, admin_token_file: AdminTokenFile) -> None:
-    """Open voting once the key ceremony is done and credentials are published."""
-    with connect(url, election, _token(admin_token_file)) as board:
-        ctx = roles.open_election(board)
-    out.print(f"election open; fingerprint {ctx.fingerprint.hex()[:32]}…", markup=False)
+def open_(
+    url: Url,
+    election: Election,
+    admin_token_file: AdminTokenFile,
+    fingerprint_qr: PosterFile = None,
+) -> None:
+    """Open voting once the key ceremony is done and credentials are published; print the
+    whole election fingerprint, to publish in the press and at polling stations."""
+    token = _token(admin_token_file)
+
+    def opened() -> bytes:
+        with connect(url, election, token) as board:
+            return roles.open_election(board).fingerprint
+
+    publish_fingerprint(opened, fingerprint_qr, "election open", _say)
+
+
+@board_app.command("fingerprint")
+@fails_cleanly
+def fingerprint(
+    url: Url,
+    election: Election,
+    qr: Annotated[
+        Path | None, typer.Option("--qr", help="Write it as a QR code PNG here, for posters.")
+    ] = None,
+) -> None:
+    """Print an open election's fingerprint, recomputed from what the board publishes (a
+    board stating another is refused); optionally write it as a poster's QR code."""
+
+    def read() -> bytes:
+        with connect(url, election) as board:
+            return board.context().fingerprint
+
+    publish_fingerprint(read, qr, f"election {election} is open", _say)
+
+
+def _say(line: str) -> None:
+    out.print(line, markup=False, highlight=False)
 
 
 @board_app.command("close")
@@ -213,6 +275,39 @@ def credentials_generate(
     with connect(url, election, _token(token_file)) as board:
         issued = roles.generate_credentials(board, counts, keep_codes)
     out.print(f"{len(issued)} credentials published; codes in {keep_codes}", markup=False)
+
+
+@board_credentials_app.command("register")
+@fails_cleanly
+def credentials_register(
+    url: Url,
+    register_file: options.RegisterFile,
+    election: Election,
+    token_file: TokenFile,
+    cards: options.CardsFile,
+    link: options.LinkFile,
+    booth: Annotated[
+        str | None,
+        typer.Option(help="The voting booth's address on the cards. Default: the board's /booth/."),
+    ] = None,
+    workers: options.CardWorkers = 0,
+) -> None:
+    """From a voter register (CSV): publish one credential per voter, write the voting cards
+    (PDF) and the register link (voter id to card serial). Codes are kept nowhere else."""
+    from openballot.cli.register import register_voters, registered_lines
+
+    token = _token(token_file)
+    with connect(url, election, token) as board:
+        done = register_voters(
+            board,
+            register_file,
+            cards,
+            link,
+            booth or url.rstrip("/") + "/booth/",
+            workers=workers or None,
+        )
+    for line in registered_lines(done):
+        out.print(line, markup=False, highlight=False)
 
 
 # --- voters ------------------------------------------------------------------------------

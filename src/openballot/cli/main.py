@@ -10,9 +10,19 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from openballot.cli import roles
 from openballot.cli.board_roles import board_app
-from openballot.cli.options import KeepCodes, parse_choices, parse_voter_counts
+from openballot.cli.fingerprint import fingerprint_text
+from openballot.cli.options import (
+    CardsFile,
+    CardWorkers,
+    KeepCodes,
+    LinkFile,
+    RegisterFile,
+    parse_choices,
+    parse_voter_counts,
+)
 from openballot.cli.output import err, fails_cleanly, out
 from openballot.cli.record_bulletin import RecordBulletin
+from openballot.cli.register import register_voters, registered_lines
 from openballot.election.ballot import EncryptedBallot
 from openballot.errors import OpenBallotError
 from openballot.record.files import json_bytes, read_json
@@ -59,7 +69,8 @@ def election_new(
 def election_open(record: Record) -> None:
     """Check the key ceremony and credentials, fix the election fingerprint, open voting."""
     ctx = roles.open_election(RecordBulletin(record))
-    out.print(f"election open; fingerprint {ctx.fingerprint.hex()[:32]}…")
+    for line in ["election open", *fingerprint_text(ctx.fingerprint)]:
+        out.print(line, markup=False, highlight=False)
 
 
 @trustee_app.command("keygen")
@@ -114,6 +125,27 @@ def credentials_generate(
     counts = parse_voter_counts(voters)
     issued = roles.generate_credentials(RecordBulletin(record), counts, keep_codes)
     out.print(f"{len(issued)} credentials published; codes in {keep_codes}")
+
+
+@credentials_app.command("register")
+@fails_cleanly
+def credentials_register(
+    register_file: RegisterFile,
+    record: Record,
+    cards: CardsFile,
+    link: LinkFile,
+    booth: Annotated[
+        str, typer.Option(help="The voting booth's address, e.g. https://vote.example.org/booth/")
+    ],
+    workers: CardWorkers = 0,
+) -> None:
+    """From a voter register (CSV): publish one credential per voter, write the voting cards
+    (PDF) and the register link (voter id to card serial). Codes are kept nowhere else."""
+    done = register_voters(
+        RecordBulletin(record), register_file, cards, link, booth, workers=workers or None
+    )
+    for line in registered_lines(done):
+        out.print(line, markup=False, highlight=False)
 
 
 @app.command()
@@ -371,9 +403,7 @@ def serve(
     check_port_free(host, port)
     token, token_file = admin_token(data)
     booth_dir = booth or default_booth_dir()
-    application, url = build_app(
-        data, database, booth_dir, token, max_failures_per_minute, workers
-    )
+    application, url = build_app(data, database, booth_dir, token, max_failures_per_minute, workers)
     err.print(f"board storage: {url.split('@')[-1]}", markup=False, highlight=False)
     err.print(
         "admin token: " + (f"in {token_file}" if token_file else "from OPENBALLOT_ADMIN_TOKEN"),

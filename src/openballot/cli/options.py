@@ -10,7 +10,15 @@ import typer
 
 from openballot.errors import DecodeError
 
-__all__ = ["KeepCodes", "parse_choices", "parse_voter_counts"]
+__all__ = [
+    "CardWorkers",
+    "CardsFile",
+    "KeepCodes",
+    "LinkFile",
+    "RegisterFile",
+    "parse_choices",
+    "parse_voter_counts",
+]
 
 #: `credentials generate --keep-codes FILE` (`--codes` is its older name). For tests and
 #: demos only: a real credential authority hands the codes out and keeps none (cli.md).
@@ -22,6 +30,25 @@ KeepCodes = Annotated[
         help="TESTS AND DEMOS ONLY: keep every voter's code in this private file (0600). "
         "Whoever holds a code can vote for its voter.",
     ),
+]
+
+#: `credentials register`'s files (docs/cards.md), the same for a record and a board.
+RegisterFile = Annotated[
+    Path,
+    typer.Argument(
+        metavar="REGISTER",
+        help="The voter register: CSV, UTF-8, header voter_id,district,language[,name][,contact].",
+    ),
+]
+CardsFile = Annotated[
+    Path, typer.Option("--cards", help="The voting cards PDF to create (0600: it holds codes).")
+]
+LinkFile = Annotated[
+    Path,
+    typer.Option("--link", help="The register link to create: CSV of voter id to card serial."),
+]
+CardWorkers = Annotated[
+    int, typer.Option("--workers", min=0, help="Processes laying out cards; 0 = all cores.")
 ]
 
 
