@@ -257,6 +257,14 @@ def test_an_election_run_from_the_console_in_arabic(
     president = page.inner_text("[data-testid=result-president]")
     assert "بشير نوري" in president and "الرئاسة" in president
     console.shot("result")
+    # The seats and the turnout are on the public results page, which the console links.
+    link = page.locator("[data-testid=result-page-link]")
+    assert link.get_attribute("href") == f"/results/?election={eid}&lang=ar"
+    link.click()
+    page.wait_for_selector('[data-testid="contest-president"]')
+    assert "بشير نوري" in page.inner_text('[data-testid="contest-president"]')
+    page.go_back()
+    page.wait_for_selector("[data-testid=logout]")
 
     # Logout: the session is over for this cookie.
     page.click("[data-testid=logout]")

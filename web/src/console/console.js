@@ -515,6 +515,12 @@ function renderElection({ election, ceremony, tally, result, manifest }) {
           el('tbody', {}, c.options.map((o) => el('tr', {}, [el('th', { scope: 'row', text: o.labels.get(state.lang) }), el('td', { text: formatNumber(state.lang, totals[o.id] ?? 0) })]))),
         ]);
       }),
+      // Seats, ties, turnout and blanks have one page, the public one (docs/results.md).
+      el('p', {}, [el('a', {
+        href: `/results/?election=${encodeURIComponent(election.election)}&lang=${state.lang}`,
+        'data-testid': 'result-page-link',
+        text: t('result_page'),
+      })]),
     );
   }
 }
