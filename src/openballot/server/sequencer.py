@@ -8,6 +8,14 @@ While it commits, new ballots queue up and make the next batch, so a batch is as
 load makes it, and a lone ballot waits for nobody. A caller whose ballot was in another's
 batch finds its answer when it gets the lock.
 
+Letting batches grow: a batch's commit costs the writer about as much CPU whatever its size
+(docs/scale.md), so a writer that would commit a batch of one while more ballots of the
+election are still being checked waits for them, but only while the checking workers have
+more ballots than they can check at once (`lanes`): then the wait costs no worker any time,
+since each has a next ballot queued. It stops waiting when the workers have no such backlog,
+when the batch reaches `LINGER_BATCH`, or after `max_wait` seconds, whichever comes first.
+With 4 clients and 2 workers this makes batches of about 2; with 1 worker, of about 3.
+
 No receipt before its batch is durable: answers are handed out only after the commit, and
 when the commit fails every ballot of the batch gets the error (sending it again is safe).
 Casting stays idempotent across batches: a tracker is looked up among the batch's earlier
@@ -18,6 +26,7 @@ with a receipt of the one leaf.
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,10 +36,14 @@ from openballot.board.store import BoardStorageError, DuplicateEntry, StoredEntr
 from openballot.election.acceptance import BallotKind
 from openballot.server.ballot_checks import CheckedBallot
 
-__all__ = ["Sequenced", "Decide", "Sequencer", "MAX_BATCH"]
+__all__ = ["Sequenced", "Decide", "Sequencer", "Arrival", "MAX_BATCH", "LINGER_BATCH"]
 
 #: Ballots in one batch at most: bounds a transaction and the wait of its first ballot.
 MAX_BATCH = 512
+
+#: A writer waits for ballots still being checked only while its batch is smaller than this:
+#: past it, a larger batch saves little CPU per ballot (bench_sequencer.py).
+LINGER_BATCH = 64
 
 #: The acceptance decision for a ballot, given what the log holds with its tracker already
 #: (None: nothing): returns True for a replay (answered with the earlier leaf's receipt),
@@ -56,12 +69,44 @@ class _Waiting:
         self.error: BaseException | None = None
 
 
+class Arrival:
+    """A ballot on its way to the writer: counted as being checked from its creation until it
+    is submitted (or given up), so a writer knows more ballots are coming."""
+
+    __slots__ = ("_sequencer", "_open")
+
+    def __init__(self, sequencer: Sequencer) -> None:
+        self._sequencer = sequencer
+        self._open = True
+
+    def submit(self, checked: CheckedBallot) -> Sequenced:
+        """`Sequencer.submit`, no longer counted as being checked from the moment it queues."""
+        self._open, was_open = False, self._open
+        return self._sequencer.submit(checked, arriving=was_open)
+
+    def __enter__(self) -> Arrival:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._open:  # its check failed, or it is checked again: it is not coming now
+            self._open = False
+            self._sequencer._arrived(queued=None)
+
+
 class Sequencer:
-    def __init__(self, log: ElectionLog, decide: Decide) -> None:
+    def __init__(
+        self, log: ElectionLog, decide: Decide, lanes: int = 0, max_wait: float = 0.025
+    ) -> None:
+        """`lanes`: ballots the checking workers check at once (0: none are checked
+        elsewhere, never wait); `max_wait`: seconds a writer waits for ballots being checked."""
         self._log = log
         self._decide = decide
+        self._lanes = lanes
+        self._max_wait = max_wait
         self._queue: deque[_Waiting] = deque()
         self._queue_lock = threading.Lock()
+        self._more = threading.Condition(self._queue_lock)
+        self._checking = 0  # ballots announced by `arriving` and not submitted yet
         self.batches = 0  # committed batches, for the tests and the bench
 
     def waiting(self) -> int:
@@ -69,11 +114,28 @@ class Sequencer:
         with self._queue_lock:
             return len(self._queue)
 
-    def submit(self, checked: CheckedBallot) -> Sequenced:
+    def arriving(self) -> Arrival:
+        """Announce a ballot about to be checked; submit it through the `Arrival` returned."""
+        with self._queue_lock:
+            self._checking += 1
+        return Arrival(self)
+
+    def _arrived(self, queued: _Waiting | None) -> None:
+        with self._more:
+            self._checking -= 1
+            if queued is not None:
+                self._queue.append(queued)
+            self._more.notify()
+
+    def submit(self, checked: CheckedBallot, arriving: bool = False) -> Sequenced:
         """Sequence one checked ballot; returns once it is durably on the log (or refused)."""
         waiting = _Waiting(checked)
-        with self._queue_lock:
-            self._queue.append(waiting)
+        if arriving:
+            self._arrived(waiting)
+        else:
+            with self._more:
+                self._queue.append(waiting)
+                self._more.notify()
         while not waiting.done:
             with self._log.lock:
                 if not waiting.done:
@@ -84,7 +146,16 @@ class Sequencer:
         return waiting.answer
 
     def _take(self) -> list[_Waiting]:
-        with self._queue_lock:
+        with self._more:
+            if self._lanes:
+                deadline = time.monotonic() + self._max_wait
+                # Wait only while the workers have a backlog: then every one of them is busy
+                # and has its next ballot, and waiting costs none of them any time.
+                while len(self._queue) < LINGER_BATCH and self._checking > self._lanes:
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        break
+                    self._more.wait(left)
             n = min(len(self._queue), MAX_BATCH)
             return [self._queue.popleft() for _ in range(n)]
 
