@@ -255,3 +255,43 @@ def test_a_writer_without_a_backlog_does_not_wait(election_on_board: Any) -> Non
         cast(service, e.ceremony.ballot(0)[0])()
         assert time.monotonic() - start < 30
     assert sequencer.waiting() == 0
+
+
+def test_fresh_ballots_need_no_lookup_and_a_known_tracker_is_found(
+    election_on_board: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch of fresh ballots is inserted without asking the board for its trackers; one
+    whose tracker the board holds (a replay, a cast of an audited ballot) is found by the
+    unique index, and the batch decided again with the lookup: the same answers as ever."""
+    e = election_on_board
+    service = e.board.elections[e.election_id]
+    store = e.board.store
+    lookups: list[int] = []
+    real = store.entries_by_tracker
+
+    def counted(election_id: str, trackers: Any) -> Any:
+        lookups.append(len(trackers))
+        return real(election_id, trackers)
+
+    monkeypatch.setattr(store, "entries_by_tracker", counted)
+    fresh = [e.ceremony.ballot(k)[0] for k in range(3)]
+    with one_batch(service, [cast(service, b) for b in fresh]) as rs:
+        pass
+    assert all(isinstance(r, CastAnswer) and not r.already_cast for r in rs), rs
+    assert lookups == []
+
+    audited, opening = e.ceremony.ballot(3)
+    service.audit({"ballot": audited.to_json(), "opening": opening.to_json()})
+    size = service.log.size
+    new = e.ceremony.ballot(4)[0]
+    calls = [cast(service, fresh[0]), cast(service, audited), cast(service, new)]
+    with one_batch(service, calls) as (replay, refused, accepted):
+        pass
+    assert lookups == [3]
+    assert isinstance(replay, CastAnswer) and replay.already_cast
+    assert replay.appended.entry == rs[0].appended.entry
+    assert "was audited and can never be cast" in str(refused)
+    assert isinstance(accepted, CastAnswer) and not accepted.already_cast
+    assert service.log.size == size + 1
+    for r in (replay, accepted):
+        check_receipt(r.to_json(), board_key(e), r.tracker, e.election_id)

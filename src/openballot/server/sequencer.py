@@ -19,8 +19,10 @@ With 4 clients and 2 workers this makes batches of about 2; with 1 worker, of ab
 No receipt before its batch is durable: answers are handed out only after the commit, and
 when the commit fails every ballot of the batch gets the error (sending it again is safe).
 Casting stays idempotent across batches: a tracker is looked up among the batch's earlier
-ballots and on the board, in one query per batch, and a cast ballot met again is answered
-with a receipt of the one leaf.
+ballots and on the board, and a cast ballot met again is answered with a receipt of the one
+leaf. The board is asked only when it matters (`Sequencer._commit`): a batch of fresh ballots
+is inserted at once, and the tracker's unique index refuses one already there, upon which the
+batch is decided again with its trackers looked up in one query.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from openballot.board.log import Appended, ElectionLog, NewLeaf
 from openballot.board.store import BoardStorageError, DuplicateEntry, StoredEntry
@@ -172,50 +174,86 @@ class Sequencer:
                 w.done = True
 
     def _commit(self, batch: list[_Waiting]) -> None:
+        """Decide and append the batch. Optimistically first: as if none of its trackers were
+        on the board, which a fresh ballot is not, and the tracker's unique index in storage
+        has the last word. If the insert meets a tracker already there (a replay, a cast of
+        an audited ballot), or a rule refused a ballot (its answer may depend on what the
+        board holds: a replay is answered even after the close), the batch is decided again
+        with its trackers looked up, in one query. So a batch of fresh ballots costs one
+        transaction and no lookup."""
+        plan = self._plan(batch, {})
+        if not plan.refusals:
+            try:
+                self._answer(plan, self._append(plan.leaves))
+                return
+            except DuplicateEntry:
+                pass  # nothing was committed: the insert failed inside the transaction
         log = self._log
         on_board = log.store.entries_by_tracker(
             log.election_id, {w.checked.ref.tracker for w in batch}
         )
-        leaves: list[NewLeaf] = []
-        appending: list[_Waiting] = []
-        new: dict[bytes, int] = {}  # tracker -> its position in `leaves`
-        replays: list[tuple[_Waiting, StoredEntry | int]] = []
+        plan = self._plan(batch, on_board)
+        for w, exc in plan.refusals:  # final now, whatever becomes of the commit
+            w.error = exc
+            w.done = True
+        try:
+            appended = self._append(plan.leaves)
+        except DuplicateEntry:
+            # Every tracker was looked up with the lock held: someone else wrote here.
+            raise BoardStorageError("the board's position was taken by another writer") from None
+        self._answer(plan, appended)
+
+    def _plan(self, batch: list[_Waiting], on_board: dict[bytes, StoredEntry]) -> _Plan:
+        """Each ballot's decision, given what the board holds of the batch's trackers."""
+        plan = _Plan()
+        new: dict[bytes, int] = {}  # tracker -> its position in `plan.leaves`
         for w in batch:
             tracker = w.checked.ref.tracker
             earlier: StoredEntry | int | None = new.get(tracker, on_board.get(tracker))
             if isinstance(earlier, int):
-                kind: BallotKind | None = appending[earlier].checked.kind
+                kind: BallotKind | None = plan.appending[earlier].checked.kind
             else:
                 kind = None if earlier is None else BallotKind(earlier.type)
             try:
                 replay = self._decide(w.checked, kind)
             except Exception as exc:  # a refusal: this ballot's answer, not the batch's
-                w.error = exc
-                w.done = True
+                plan.refusals.append((w, exc))
                 continue
             if replay:
                 assert earlier is not None
-                replays.append((w, earlier))
+                plan.replays.append((w, earlier))
                 continue
-            new[tracker] = len(leaves)
-            leaves.append(NewLeaf(w.checked.kind.value, w.checked.leaf, tracker))
-            appending.append(w)
-        appended: list[Appended] = []
-        if leaves:
-            try:
-                appended = log.append_batch(leaves)
-            except DuplicateEntry:
-                # Every tracker was looked up with the lock held: someone else wrote here.
-                raise BoardStorageError(
-                    "the board's position was taken by another writer"
-                ) from None
-            self.batches += 1
-        for w, a in zip(appending, appended, strict=True):
+            new[tracker] = len(plan.leaves)
+            plan.leaves.append(NewLeaf(w.checked.kind.value, w.checked.leaf, tracker))
+            plan.appending.append(w)
+        return plan
+
+    def _append(self, leaves: list[NewLeaf]) -> list[Appended]:
+        if not leaves:
+            return []
+        appended = self._log.append_batch(leaves)
+        self.batches += 1
+        return appended
+
+    def _answer(self, plan: _Plan, appended: list[Appended]) -> None:
+        log = self._log
+        for w, a in zip(plan.appending, appended, strict=True):
             w.answer = Sequenced(a, False)
-        for w, earlier in replays:
+        for w, earlier in plan.replays:
             if isinstance(earlier, int):
                 w.answer = Sequenced(appended[earlier], True)
             elif appended:
                 w.answer = Sequenced(log.receipt_under(earlier, appended[0].tree_head), True)
             else:
                 w.answer = Sequenced(log.receipt_for(earlier), True)
+
+
+@dataclass(slots=True)
+class _Plan:
+    """A batch decided: the leaves to append (with their ballots), the replays (with the
+    earlier leaf: on the board, or a position in `leaves`) and the refusals."""
+
+    leaves: list[NewLeaf] = field(default_factory=list)
+    appending: list[_Waiting] = field(default_factory=list)
+    replays: list[tuple[_Waiting, StoredEntry | int]] = field(default_factory=list)
+    refusals: list[tuple[_Waiting, Exception]] = field(default_factory=list)
