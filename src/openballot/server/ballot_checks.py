@@ -172,14 +172,18 @@ def _serve(lanes: list[Connection], parent: int) -> None:
             assert isinstance(lane, Connection)
             try:
                 request = lane.recv()
-            except EOFError:
-                return  # the server closed the pool (or is gone)
+            except (EOFError, OSError):
+                # The server closed the pool, or is gone (a SIGKILLed server resets the pipe)
+                return
             answer: tuple[bool, Any]
             try:
                 answer = (True, _in_worker(*request))
             except Exception as exc:  # the caller raises it (a bug's traceback in the log)
                 answer = (False, exc if _picklable(exc) else RuntimeError(repr(exc)))
-            lane.send(answer)
+            try:
+                lane.send(answer)
+            except OSError:
+                return  # as above: nobody is left to answer
 
 
 def _picklable(exc: BaseException) -> bool:
