@@ -14,7 +14,9 @@ election are still being checked waits for them, but only while the checking wor
 more ballots than they can check at once (`lanes`): then the wait costs no worker any time,
 since each has a next ballot queued. It stops waiting when the workers have no such backlog,
 when the batch reaches `LINGER_BATCH`, or after `max_wait` seconds, whichever comes first.
-With 4 clients and 2 workers this makes batches of about 2; with 1 worker, of about 3.
+With 4 clients this made batches of 1.6 (2 workers) and 2.9 (1 worker) ballots, against 1.0-1.1
+without waiting. Only this election's ballots are counted: with several elections open at once,
+a writer waits less than it could.
 
 No receipt before its batch is durable: answers are handed out only after the commit, and
 when the commit fails every ballot of the batch gets the error (sending it again is safe).
