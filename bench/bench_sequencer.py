@@ -6,11 +6,11 @@
 Sets up an election on an in-process board (no HTTP, no checking workers: ballots are checked
 beforehand), then hands the writer batches of already-checked ballots, as the checking workers
 would, and measures for each batch size: the writer's CPU per ballot (order and eligibility
-rules, the tracker lookup, the append, the signature, the receipts), the database statements
-and transactions per batch (counted with SQLAlchemy's events: each is one round trip to
-PostgreSQL), the wall time of a batch (its commit's fsync included), the CPU of the
-PostgreSQL server's processes when it runs on this machine, and how much the database grew
-per ballot. This is the
+rules, the append, the signature, the receipts; fresh ballots need no tracker lookup), the
+database statements and transactions per batch (counted with SQLAlchemy's events: each is
+one round trip to PostgreSQL), the wall time of a batch (its commit's fsync included), the
+CPU of the PostgreSQL server's processes when it runs on this machine, and how much the
+database grew per ballot. This is the
 sequencer's share of a cast: what one host running only sequencers would spend, with the
 HTTP and the checks on other hosts (docs/scale.md).
 """

@@ -133,7 +133,7 @@ def test_a_worker_is_sent_the_context_once(ceremony: Any) -> None:
 
 def test_a_dead_worker_fails_one_request_not_all(ceremony: Any) -> None:
     """A worker killed (the OOM killer, an operator): the request it had fails (a 500 the
-    voter may send again), the pool is replaced, and the next ballots are checked."""
+    voter may send again), the worker is replaced, and the next ballots are checked."""
     import os
     import signal
     from concurrent.futures.process import BrokenProcessPool
@@ -142,14 +142,49 @@ def test_a_dead_worker_fails_one_request_not_all(ceremony: Any) -> None:
     body = {"ballot": ceremony.ballot(0)[0].to_json()}
     try:
         assert checker.check(ceremony.ctx, body, BallotKind.CAST).checked
-        pool = checker._pool
-        assert pool is not None
-        for pid in list(pool._processes):  # type: ignore[attr-defined]
-            os.kill(pid, signal.SIGKILL)
-        with pytest.raises(BrokenProcessPool):
-            for _ in range(50):  # until the pool notices
-                checker.check(ceremony.ctx, body, BallotKind.CAST)
-        assert checker._pool is not pool
+        [worker] = checker._pool
+        os.kill(worker.process.pid, signal.SIGKILL)
+        worker.process.join(10)
+        with pytest.raises(BrokenProcessPool, match="send it again"):
+            checker.check(ceremony.ctx, body, BallotKind.CAST)
+        assert checker._pool and checker._pool[0] is not worker
+        # The new worker learns the context again, and checks.
         assert checker.check(ceremony.ctx, body, BallotKind.CAST).checked
+    finally:
+        checker.close()
+
+
+def test_requests_go_to_the_least_busy_worker(ceremony: Any) -> None:
+    """Two workers, two lanes each: the first two requests at once go to different workers
+    (a second lane of a busy worker would wait behind its ballot while the other idles)."""
+    checker = BallotChecker(2)
+    try:
+        first, second = checker._take_lane(), checker._take_lane()
+        assert first.worker is not second.worker
+        third = checker._take_lane()
+        assert sorted(w.busy for w in checker._pool) == [1, 2]
+        for lane in (first, second, third):
+            checker._give_back(lane)
+        assert [w.busy for w in checker._pool] == [0, 0]
+    finally:
+        checker.close()
+
+
+def test_many_threads_share_the_workers(ceremony: Any) -> None:
+    """More callers than lanes: each waits for a free lane, and every answer is its own."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    checker = BallotChecker(2)
+    ballots = [ceremony.ballot(k)[0] for k in range(6)]
+    try:
+        with ThreadPoolExecutor(8) as threads:
+            out = list(
+                threads.map(
+                    lambda b: checker.check(ceremony.ctx, {"ballot": b.to_json()}, BallotKind.CAST),
+                    ballots * 2,
+                )
+            )
+        assert [c.ref.tracker for c in out] == [b.tracker() for b in ballots * 2]
+        assert all(c.checked and c.invalid_ballot is None for c in out)
     finally:
         checker.close()

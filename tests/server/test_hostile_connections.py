@@ -10,6 +10,7 @@ Everything here talks to 127.0.0.0/8 only, and every loop is bounded in time."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime
 import ipaddress
 import os
@@ -472,3 +473,40 @@ def test_board_alone_keeps_a_body_that_arrives_slowly_but_steadily(board_alone: 
             answer += chunk_
     assert took > 2 * BODY_TIMEOUT
     assert answer.startswith(b"HTTP/1.1 4"), answer[:200]
+
+
+def exchange(served: Served, request: bytes) -> bytes:
+    """Send `request` on a new connection and read until the server closes it."""
+    answer = b""
+    with socket.create_connection((served.host, served.port), timeout=10) as s:
+        s.sendall(request)
+        with contextlib.suppress(ConnectionResetError):
+            while chunk := s.recv(65536):
+                answer += chunk
+    return answer
+
+
+@pytest.mark.slow
+def test_board_alone_bounds_a_request_head(board_alone: Served) -> None:
+    """llhttp has no bound of its own on a request's head: the board refuses one over
+    max_header_bytes (16 kB) with a 400, as h11 did, whether it comes at once or in pieces;
+    a body of any length after a short head is no part of the head."""
+    long_head = b"GET /api/board HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"a" * 20_000 + b"\r\n\r\n"
+    assert exchange(board_alone, long_head).startswith(b"HTTP/1.1 400")
+    with socket.create_connection((board_alone.host, board_alone.port), timeout=10) as s:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            for k in range(0, len(long_head), 1000):  # until the board answers and closes
+                s.sendall(long_head[k : k + 1000])
+                time.sleep(0.02)
+        assert s.recv(65536).startswith(b"HTTP/1.1 400")
+    body = b" " * 40_000  # the head and the body in one read: only the head counts
+    short = (
+        b"POST /api/elections/e/ballots HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+        b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body)
+    )
+    assert exchange(board_alone, short + body).startswith(b"HTTP/1.1 404")
+    # Two requests on one connection: the second's head is counted from its own start.
+    twice = b"GET /api/board HTTP/1.1\r\nHost: x\r\nX-Pad: " + b"a" * 9_000 + b"\r\n\r\n"
+    last = twice.replace(b"Host: x", b"Host: x\r\nConnection: close")
+    answer = exchange(board_alone, twice + last)
+    assert answer.count(b"HTTP/1.1 200") == 2, answer[:300]

@@ -17,6 +17,7 @@ import pytest
 
 from openballot.record.merkle import leaf_hash, verify_inclusion
 from openballot.record.tree_head import SignedTreeHead
+from openballot.server.sequencer import Sequencer
 from openballot.server.service import CastAnswer, ElectionService
 
 CastCall = Callable[[], CastAnswer]
@@ -178,3 +179,119 @@ def test_no_answer_before_the_batch_is_durable(
     with one_batch(service, [cast(service, b) for b in ballots]) as rs:
         pass
     assert all(isinstance(r, CastAnswer) and not r.already_cast for r in rs), rs
+
+
+# --- letting batches grow while the workers have a backlog ---------------------------------------
+
+
+def lingering(service: ElectionService, max_wait: float) -> Sequencer:
+    """The service's writer as with one checking worker (lanes=1), waiting up to max_wait."""
+    service.sequencer = Sequencer(service.log, service._decide, lanes=1, max_wait=max_wait)
+    return service.sequencer
+
+
+def in_thread(call: CastCall) -> tuple[threading.Thread, list[Any]]:
+    out: list[Any] = []
+    t = threading.Thread(target=lambda: out.append(call()))
+    t.start()
+    return t, out
+
+
+def test_a_writer_waits_for_ballots_still_being_checked(election_on_board: Any) -> None:
+    """With one worker and a backlog (two more ballots announced than it checks at once),
+    the writer holds its ballot for the next one, and commits them as one batch as soon as
+    the backlog is gone."""
+    e = election_on_board
+    service = e.board.elections[e.election_id]
+    sequencer = lingering(service, max_wait=60)
+    batches = sequencer.batches
+    backlog = [sequencer.arriving(), sequencer.arriving()]
+    a, out_a = in_thread(cast(service, e.ceremony.ballot(0)[0]))
+    deadline = time.monotonic() + 30
+    while sequencer.waiting() < 1:
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    b, out_b = in_thread(cast(service, e.ceremony.ballot(1)[0]))
+    while sequencer.waiting() < 2:
+        assert time.monotonic() < deadline
+        time.sleep(0.005)
+    time.sleep(0.1)
+    assert not out_a and sequencer.batches == batches  # still waiting: the worker is busy
+    with backlog.pop():  # one announced ballot is given up: no backlog left
+        pass
+    a.join(30)
+    b.join(30)
+    [ra], [rb] = out_a, out_b
+    assert sequencer.batches == batches + 1
+    assert ra.appended.tree_head == rb.appended.tree_head
+    assert {ra.appended.entry.seq, rb.appended.entry.seq} == {
+        ra.appended.tree_head.size - 2,
+        ra.appended.tree_head.size - 1,
+    }
+    for r in (ra, rb):
+        check_receipt(r.to_json(), board_key(e), r.tracker, e.election_id)
+    backlog.pop().__exit__(None, None, None)
+
+
+def test_a_writer_waits_no_longer_than_max_wait(election_on_board: Any) -> None:
+    e = election_on_board
+    service = e.board.elections[e.election_id]
+    sequencer = lingering(service, max_wait=0.3)
+    with sequencer.arriving(), sequencer.arriving():  # a backlog that never comes
+        start = time.monotonic()
+        r = cast(service, e.ceremony.ballot(0)[0])()
+        waited = time.monotonic() - start
+    assert 0.3 <= waited < 20, waited
+    assert r.appended.tree_head.size == r.appended.entry.seq + 1  # a batch of one
+
+
+def test_a_writer_without_a_backlog_does_not_wait(election_on_board: Any) -> None:
+    """As many ballots being checked as workers: waiting would leave a worker idle."""
+    e = election_on_board
+    service = e.board.elections[e.election_id]
+    sequencer = lingering(service, max_wait=60)
+    with sequencer.arriving():
+        start = time.monotonic()
+        cast(service, e.ceremony.ballot(0)[0])()
+        assert time.monotonic() - start < 30
+    assert sequencer.waiting() == 0
+
+
+def test_fresh_ballots_need_no_lookup_and_a_known_tracker_is_found(
+    election_on_board: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch of fresh ballots is inserted without asking the board for its trackers; one
+    whose tracker the board holds (a replay, a cast of an audited ballot) is found by the
+    unique index, and the batch decided again with the lookup: the same answers as ever."""
+    e = election_on_board
+    service = e.board.elections[e.election_id]
+    store = e.board.store
+    lookups: list[int] = []
+    real = store.entries_by_tracker
+
+    def counted(election_id: str, trackers: Any) -> Any:
+        lookups.append(len(trackers))
+        return real(election_id, trackers)
+
+    monkeypatch.setattr(store, "entries_by_tracker", counted)
+    fresh = [e.ceremony.ballot(k)[0] for k in range(3)]
+    with one_batch(service, [cast(service, b) for b in fresh]) as rs:
+        pass
+    assert all(isinstance(r, CastAnswer) and not r.already_cast for r in rs), rs
+    assert lookups == []
+
+    audited, opening = e.ceremony.ballot(3)
+    service.audit({"ballot": audited.to_json(), "opening": opening.to_json()})
+    size = service.log.size
+    new = e.ceremony.ballot(4)[0]
+    calls = [cast(service, fresh[0]), cast(service, audited), cast(service, new)]
+    with one_batch(service, calls) as (replay, refused, accepted):
+        pass
+    assert lookups == [3]
+    assert isinstance(replay, CastAnswer) and replay.already_cast
+    assert replay.appended.entry == rs[0].appended.entry
+    assert "was audited and can never be cast" in str(refused)
+    assert isinstance(accepted, CastAnswer) and not accepted.already_cast
+    assert service.log.size == size + 1
+    for r in (replay, accepted):
+        check_receipt(r.to_json(), board_key(e), r.tracker, e.election_id)

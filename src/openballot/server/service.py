@@ -142,7 +142,7 @@ class ElectionService:
     _acceptance: AcceptancePolicy | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
-        self.sequencer = Sequencer(self.log, self._decide)
+        self.sequencer = Sequencer(self.log, self._decide, lanes=self.checker.workers)
 
     @property
     def election_id(self) -> str:
@@ -454,13 +454,15 @@ class ElectionService:
 
     def _sequence(self, body: Any, kind: BallotKind) -> CastAnswer:
         while True:
-            checked = self.checker.check(
-                self._checking_ctx(), body, kind, proofs=self._presumed_eligible(body)
-            )
-            try:
-                done = self.sequencer.submit(checked)
-            except _Unchecked:
-                continue
+            # Announced before its check, so a writer knows a ballot is coming (`Sequencer`).
+            with self.sequencer.arriving() as arrival:
+                checked = self.checker.check(
+                    self._checking_ctx(), body, kind, proofs=self._presumed_eligible(body)
+                )
+                try:
+                    done = arrival.submit(checked)
+                except _Unchecked:
+                    continue
             return CastAnswer(checked.ref.tracker, done.appended, done.already_cast)
 
     def cast(self, value: Any) -> CastAnswer:
