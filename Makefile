@@ -41,10 +41,10 @@ screenshots: system-deps $(STAMP) web
 system-deps:
 	scripts/system-deps.sh
 
-# The booth: JavaScript built with npm from the pinned package.json and its lock file.
+# The web pages: JavaScript and style sheets built with npm from the pinned package.json and its lock file.
 web: web/dist/booth.js
 
-web/dist/booth.js: web/package.json web/package-lock.json $(wildcard web/src/*.js web/src/*/*.js)
+web/dist/booth.js: web/package.json web/package-lock.json $(wildcard web/src/*.js web/src/*/*.js web/styles/*.css)
 	cd web && npm ci --no-audit --no-fund && npm run build
 
 lint: $(STAMP)

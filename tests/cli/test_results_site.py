@@ -21,7 +21,7 @@ def built_web(root: Path) -> Path:
     (web / "results").mkdir(parents=True)
     (web / "dist").mkdir()
     (web / "results" / "index.html").write_text('<html data-api="/api"><body>page</body></html>')
-    (web / "results" / "results.css").write_text("main {}")
+    (web / "dist" / "results.css").write_text("main {}")
     (web / "dist" / "results.js").write_text("export {};")
     return web
 

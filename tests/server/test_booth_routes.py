@@ -17,7 +17,7 @@ from openballot.server.app import create_app
 from openballot.server.service import Board
 
 PAGE = (
-    '<!doctype html><title>booth</title><link rel="stylesheet" href="booth.css">'
+    '<!doctype html><title>booth</title><link rel="stylesheet" href="dist/booth.css">'
     '<script type="module" src="dist/booth.js"></script><a href="check.html">check</a>'
     '<a href="https://example.org/x">out</a><a href="#main">skip</a>'
 )
@@ -33,7 +33,9 @@ def booth_client(tmp_path: Path, with_booth: bool = True) -> Any:
     (web / "dist").mkdir(parents=True)
     (web / "src").mkdir()
     (web / "index.html").write_text(PAGE)
-    (web / "booth.css").write_text("body {}")
+    (web / "dist" / "booth.css").write_text("body {}")
+    (web / "styles").mkdir()
+    (web / "styles" / "booth.css").write_text('@import "./base.css";')
     (web / "dist" / "booth.js").write_text(SCRIPT)
     (web / "src" / "booth.js").write_text("// source")
     (web / "package.json").write_text("{}")
@@ -46,13 +48,19 @@ def test_the_booth_serves_its_page_style_and_script_only(tmp_path: Path) -> None
     client = booth_client(tmp_path)
     for path, kind in [
         ("/booth/", "text/html"),
-        ("/booth/booth.css", "text/css"),
+        ("/booth/dist/booth.css", "text/css"),
         ("/booth/dist/booth.js", "javascript"),
     ]:
         r = client.get(path)
         assert r.status_code == 200, path
         assert kind in r.headers["content-type"], (path, r.headers["content-type"])
-    for path in ("/booth/package.json", "/booth/src/booth.js", "/booth/index.html/x"):
+    for path in (
+        "/booth/package.json",
+        "/booth/src/booth.js",
+        "/booth/index.html/x",
+        "/booth/styles/booth.css",
+        "/booth/booth.css",
+    ):
         assert client.get(path).status_code == 404, path
     for path, to in [("/", "/booth/"), ("/booth", "/booth/"), ("/?lang=ar", "/booth/?lang=ar")]:
         r = client.get(path, follow_redirects=False)
@@ -98,7 +106,8 @@ def test_versioned_files_are_immutable_and_pages_are_revalidated(tmp_path: Path)
     page = client.get("/booth/")
     assert page.headers["cache-control"] == "no-cache"
     refs = dict(re.findall(r'(?:src|href)="([^"?]+)\?v=([0-9a-f]{16})"', page.text))
-    assert set(refs) == {"booth.css", "dist/booth.js"}  # not the page link, the site, the anchor
+    # not the page link, the site, the anchor
+    assert set(refs) == {"dist/booth.css", "dist/booth.js"}
     assert 'href="https://example.org/x"' in page.text and 'href="#main"' in page.text
     assert 'href="check.html"' in page.text
     for path, version in refs.items():
@@ -117,7 +126,7 @@ def test_versioned_files_are_immutable_and_pages_are_revalidated(tmp_path: Path)
     (tmp_path / "web" / "dist" / "booth.js").write_text(SCRIPT + "// rebuilt\n")
     new = dict(re.findall(r'(?:src|href)="([^"?]+)\?v=([0-9a-f]{16})"', client.get("/booth/").text))
     assert new["dist/booth.js"] != refs["dist/booth.js"]
-    assert new["booth.css"] == refs["booth.css"]
+    assert new["dist/booth.css"] == refs["dist/booth.css"]
     r = client.get(f"/booth/dist/booth.js?v={new['dist/booth.js']}")
     assert r.text.endswith("// rebuilt\n") and "immutable" in r.headers["cache-control"]
     old = client.get(f"/booth/dist/booth.js?v={refs['dist/booth.js']}")

@@ -300,7 +300,7 @@ def test_the_console_page_cannot_be_framed(sqlite_url: str, tmp_path: Path) -> N
     web = tmp_path / "web"
     (web / "dist").mkdir(parents=True)
     (web / "console.html").write_text("<!doctype html><title>console</title>")
-    (web / "console.css").write_text("body{}")
+    (web / "dist" / "console.css").write_text("body{}")
     (web / "dist" / "console.js").write_text("export {}")
     board = Board(BoardStore(sqlite_url), BoardKey.load_or_create(tmp_path / "board.key"))
     c = TestClient(create_app(board, ADMIN_TOKEN, booth_dir=web), raise_server_exceptions=False)

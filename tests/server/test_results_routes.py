@@ -167,7 +167,7 @@ def test_the_page_and_its_files(sqlite_election: Any, tmp_path: Path, kit: Any) 
         "index.html": "<!doctype html><title>x</title>",
         "booth.css": "",
         "results/index.html": '<html data-api="/api">results</html>',
-        "results/results.css": "main {}",
+        "dist/results.css": "main {}",
         "dist/results.js": "export {};",
         "results/secret.txt": "not served",
     }.items():

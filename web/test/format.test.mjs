@@ -103,7 +103,7 @@ test('index.html: the ids, labels and live regions the tests and assistive techn
   assert.match(html, /id="error"[^>]*role="alert"[^>]*tabindex="-1"/);
   assert.doesNotMatch(html, /receipt-badge/, 'one badge on the receipt, not two');
   assert.match(html, /id="status"[^>]*aria-live="polite"/);
-  assert.match(html, /href="booth\.css"/);
+  assert.match(html, /href="dist\/booth\.css"/);
   assert.match(html, /src="dist\/booth\.js"/);
   assert.doesNotMatch(html, /(src|href)="\//, 'assets must be relative (served under /booth/)');
   for (const key of [...html.matchAll(/data-i18n="(\w+)"/g)].map((m) => m[1])) assert.ok(MESSAGES.en[key], key);

@@ -84,7 +84,7 @@ async function handle(req, res) {
   if (p === '/' || p === '/booth') return res.writeHead(302, { Location: `/booth/?election=${id}` }).end();
   if (p.startsWith('/booth/')) {
     const rel = normalize(p.slice('/booth/'.length) || 'index.html');
-    if (rel.startsWith('..') || !/^(index\.html|check\.html|booth\.css|dist\/(booth|check)\.js(\.map)?)$/.test(rel)) return problem(res, 404, 'Not Found', p);
+    if (rel.startsWith('..') || !/^(index\.html|check\.html|dist\/booth\.css|dist\/(booth|check)\.js(\.map)?)$/.test(rel)) return problem(res, 404, 'Not Found', p);
     const data = await readFile(join(WEB, rel));
     res.writeHead(200, { 'Content-Type': TYPES[extname(rel)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });
     return res.end(data);

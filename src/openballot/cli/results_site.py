@@ -1,9 +1,9 @@
 """The results page as static files next to an exported record, for a mirror to publish
 (`openballot results RECORD --html DIR`; docs/results.md).
 
-The page is the one `openballot serve` serves at /results/ (web/results/index.html, its style
-sheet and the built web/dist/results.js); its root element says `data-static="data"`, so that
-it reads the files of data/ instead of the board's API:
+The page is the one `openballot serve` serves at /results/ (web/results/index.html, the built
+web/dist/results.css and web/dist/results.js); its root element says `data-static="data"`, so
+that it reads the files of data/ instead of the board's API:
 
 - data/election.json: `{"election", "state", "manifest", "fingerprint"}`, the fields of the
   API's GET /api/elections/{id} the page reads;
@@ -33,7 +33,7 @@ __all__ = ["PAGE_ASSETS", "STATIC_MARKER", "write_results_site", "default_web_di
 #: The page's files in the web folder, and their names in the site.
 PAGE_ASSETS: Final = {
     "results/index.html": "index.html",
-    "results/results.css": "results.css",
+    "dist/results.css": "results.css",
     "dist/results.js": "results.js",
 }
 #: What the served page says on its root element, and what the static copy says instead.

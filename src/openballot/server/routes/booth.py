@@ -1,7 +1,8 @@
 """The voting booth: its pages (the booth at /booth/, "check my ballot" at
-/booth/check.html), their style sheet and their built scripts, served from the booth's folder
-(web/), compressed and with cache headers (server/static_assets.py). Only those: never the
-sources, tests or node_modules beside them."""
+/booth/check.html) and what they load, all built into web/dist/ (the style sheet from
+web/styles/, the scripts from web/src/), served from the booth's folder (web/), compressed and
+with cache headers (server/static_assets.py). Only those: never the sources, tests or
+node_modules beside them."""
 
 from __future__ import annotations
 
@@ -36,10 +37,6 @@ def install_booth(app: FastAPI, booth_dir: Path) -> None:
     @app.get("/booth/check.html", include_in_schema=False)
     def check_page(request: Request) -> Response:
         return send(request, PAGES["check.html"], page=True)
-
-    @app.get("/booth/booth.css", include_in_schema=False)
-    def booth_style(request: Request) -> Response:
-        return send(request, "booth.css")
 
     @app.get("/booth/dist/{name:path}", include_in_schema=False)
     def booth_dist(request: Request, name: str) -> Response:

@@ -130,7 +130,7 @@ def install_console(app: FastAPI, web_dir: Path | None) -> None:
         return
     files = {
         "": (web_dir / "console.html", "text/html; charset=utf-8"),
-        "console.css": (web_dir / "console.css", "text/css; charset=utf-8"),
+        "console.css": (web_dir / "dist" / "console.css", "text/css; charset=utf-8"),
         "console.js": (web_dir / "dist" / "console.js", "text/javascript; charset=utf-8"),
         "console.js.map": (web_dir / "dist" / "console.js.map", "application/json"),
     }

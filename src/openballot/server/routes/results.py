@@ -2,8 +2,8 @@
 ballots recorded per district over time (the live observer view), and the election record
 as one download (docs/results.md, docs/server.md).
 
-The page is static (web/results/index.html, its style sheet, and web/dist/results.js built by
-`npm run build:results`); it reads everything through the API, so that the same page, written
+The page is static (web/results/index.html, and web/dist/results.css and web/dist/results.js
+built by `npm run build`); it reads everything through the API, so that the same page, written
 next to an exported record (`openballot.cli.results_site`), reads files instead.
 """
 
@@ -32,7 +32,7 @@ __all__ = ["install_results", "PAGE_FILES", "DEFAULT_BUCKET"]
 #: The page's files: where `install_results` serves them from, relative to the web folder.
 PAGE_FILES: Final = {
     "index.html": Path("results/index.html"),
-    "results.css": Path("results/results.css"),
+    "results.css": Path("dist/results.css"),
     "results.js": Path("dist/results.js"),
 }
 #: Ten minutes: a day of voting is ~80 bars, and a minute's bucket is there for a live view.
