@@ -1,46 +1,23 @@
-// The server's JSON API. Errors are RFC 9457 problem details {"type", "title", "status",
-// "detail", "code"}; the booth shows its own words for `code` (problems.js) and keeps
-// `ApiError.detail` (English) for its "technical details".
+// The server's JSON API (fetched by http.js). Errors are RFC 9457 problem details {"type",
+// "title", "status", "detail", "code"}; the booth shows its own words for `code` (problems.js)
+// and keeps `ApiError.detail` (English) for its "technical details".
 
-export class NetworkError extends Error {}
+import { ApiError, NetworkError, fetchJson } from './http.js';
 
-export class ApiError extends Error {
-  constructor(status, problem) {
-    const p = problem && typeof problem === 'object' ? problem : {};
-    super(typeof p.detail === 'string' && p.detail ? p.detail : typeof p.title === 'string' ? p.title : `HTTP ${status}`);
-    this.status = status;
-    this.problem = p;
-    this.detail = typeof p.detail === 'string' ? p.detail : null;
-  }
-}
+export { ApiError, NetworkError };
 
 export function apiBase() {
   return globalThis.document?.documentElement?.dataset?.api || '/api';
 }
 
 async function request(method, path, body) {
-  let response;
-  try {
-    response = await fetch(apiBase() + path, {
-      method,
-      headers: body === undefined ? { Accept: 'application/json' } : { Accept: 'application/json', 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      cache: 'no-store',
-      credentials: 'same-origin',
-    });
-  } catch {
-    throw new NetworkError('network');
-  }
-  const text = await response.text();
-  let data = null;
-  try {
-    data = text ? JSON.parse(text) : null;
-  } catch {
-    data = null;
-  }
-  if (!response.ok) throw new ApiError(response.status, data);
-  if (data === null || typeof data !== 'object') throw new ApiError(response.status, { detail: 'the server did not answer with JSON' });
-  return { status: response.status, data };
+  const { status, data } = await fetchJson(apiBase() + path, {
+    method,
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (data === null || typeof data !== 'object') throw new ApiError(status, { detail: 'the server did not answer with JSON' });
+  return { status, data };
 }
 
 const seg = encodeURIComponent;

@@ -344,15 +344,27 @@ export function formatDate(lang, ms, timeZone = undefined) {
   return new Intl.DateTimeFormat(numberLocale(lang), options).format(date);
 }
 
-/** The message `key` in `lang` (English if missing) with its {placeholders} filled. */
-export function translate(lang, key, params = {}) {
-  const template = MESSAGES[lang]?.[key] ?? MESSAGES.en[key];
-  if (template === undefined) throw new Error(`no message ${key}`);
+/**
+ * The message `key` of `catalogue` (language -> key -> template) in `lang`, English if the
+ * language lacks it, with its {placeholders} filled from `params`: numbers in the language's
+ * numerals, anything else isolated (FSI...PDI) so that a Latin name or a hex string keeps its
+ * own direction inside Arabic text. Every page's catalogue is read through this one function
+ * (the booth's here, the results page's and the console's in their messages.js); `what` names
+ * the catalogue in the error for a key it does not have.
+ */
+export function formatMessage(catalogue, lang, key, params = {}, what = 'message') {
+  const template = catalogue[lang]?.[key] ?? catalogue.en[key];
+  if (template === undefined) throw new Error(`no ${what} ${key}`);
   return template.replace(/\{(\w+)\}/g, (whole, name) => {
     if (!(name in params)) return whole;
     const v = params[name];
     return typeof v === 'number' ? formatNumber(lang, v) : FSI + String(v) + PDI;
   });
+}
+
+/** The booth's message `key` in `lang` (English if missing) with its {placeholders} filled. */
+export function translate(lang, key, params = {}) {
+  return formatMessage(MESSAGES, lang, key, params);
 }
 
 /** The first of the browser's preferred languages that the booth speaks. */

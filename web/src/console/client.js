@@ -2,7 +2,7 @@
 // cookie the login sets (HttpOnly: this script never sees it) plus the session's CSRF token,
 // held in this module's memory only and sent in a header with every change.
 
-import { ApiError, NetworkError } from '../api.js';
+import { ApiError, NetworkError, fetchJson } from '../http.js';
 
 let csrf = null;
 
@@ -11,7 +11,7 @@ export function setCsrf(value) {
 }
 
 async function request(method, path, { json, form } = {}) {
-  const headers = { Accept: 'application/json' };
+  const headers = {};
   let body;
   if (json !== undefined) {
     headers['Content-Type'] = 'application/json';
@@ -21,20 +21,7 @@ async function request(method, path, { json, form } = {}) {
     body = new URLSearchParams(form).toString();
   }
   if (method !== 'GET' && csrf) headers['X-CSRF-Token'] = csrf;
-  let response;
-  try {
-    response = await fetch(`/api${path}`, { method, headers, body, cache: 'no-store', credentials: 'same-origin' });
-  } catch {
-    throw new NetworkError('network');
-  }
-  const text = await response.text();
-  let data = null;
-  try {
-    data = text ? JSON.parse(text) : null;
-  } catch {
-    data = null;
-  }
-  if (!response.ok) throw new ApiError(response.status, data);
+  const { data } = await fetchJson(`/api${path}`, { method, headers, body });
   return data;
 }
 

@@ -3,7 +3,7 @@
 // filled by `translate`: numbers formatted for the language, text isolated (U+2068 … U+2069)
 // so that an id or a command keeps its own direction inside Arabic.
 
-import { formatNumber } from '../i18n.js';
+import { formatMessage } from '../i18n.js';
 
 export const MESSAGES = {
   en: {
@@ -409,16 +409,7 @@ export const LANGUAGE_NAMES = {
 /** Every message key (the English catalogue's). */
 export const KEYS = new Set(Object.keys(MESSAGES.en));
 
-const FSI = '\u2068';
-const PDI = '\u2069';
-
 /** The message `key` in `lang` (English if missing) with its {placeholders} filled. */
 export function translate(lang, key, params = {}) {
-  const template = MESSAGES[lang]?.[key] ?? MESSAGES.en[key];
-  if (template === undefined) throw new Error(`no console message ${key}`);
-  return template.replace(/\{(\w+)\}/g, (whole, name) => {
-    if (!(name in params)) return whole;
-    const v = params[name];
-    return typeof v === 'number' ? formatNumber(lang, v) : FSI + String(v) + PDI;
-  });
+  return formatMessage(MESSAGES, lang, key, params, 'console message');
 }

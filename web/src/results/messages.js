@@ -2,7 +2,7 @@
 // Placeholders are {name}: numbers are formatted for the language, texts are isolated
 // (U+2068 … U+2069) so that a Latin id or hex inside Arabic keeps its own direction.
 
-import { LANGUAGES, direction, formatNumber, preferredLanguage } from '../i18n.js';
+import { LANGUAGES, direction, formatMessage, formatNumber, preferredLanguage } from '../i18n.js';
 
 export { LANGUAGES, direction, preferredLanguage };
 
@@ -233,18 +233,9 @@ export const MESSAGES = {
   },
 };
 
-const FSI = '\u2068';
-const PDI = '\u2069';
-
 /** The message `key` in `lang` with its {placeholders} filled (English if a key is missing). */
 export function translate(lang, key, params = {}) {
-  const template = MESSAGES[lang]?.[key] ?? MESSAGES.en[key];
-  if (template === undefined) throw new Error(`no message ${key}`);
-  return template.replace(/\{(\w+)\}/g, (whole, name) => {
-    if (!(name in params)) return whole;
-    const v = params[name];
-    return typeof v === 'number' ? formatNumber(lang, v) : FSI + String(v) + PDI;
-  });
+  return formatMessage(MESSAGES, lang, key, params);
 }
 
 /** A fraction as a percentage with one decimal, in the language's numerals. */

@@ -3,6 +3,8 @@
 // page's root element as data-static="FOLDER". The static copy is a finished record: it has
 // no live view and asks nothing of a board.
 
+import { ApiError, NetworkError, fetchJson } from '../http.js';
+
 export class LoadError extends Error {
   constructor(status, detail) {
     super(detail);
@@ -11,24 +13,16 @@ export class LoadError extends Error {
 }
 
 async function getJson(url) {
-  let response;
+  let answer;
   try {
-    response = await fetch(url, { headers: { Accept: 'application/json' }, cache: 'no-store', credentials: 'same-origin' });
-  } catch {
-    throw new LoadError(0, `${url}: no answer (network)`);
+    answer = await fetchJson(url);
+  } catch (e) {
+    if (e instanceof NetworkError) throw new LoadError(0, `${url}: no answer (network)`);
+    if (e instanceof ApiError) throw new LoadError(e.status, `${url}: ${e.detail ?? `HTTP ${e.status}`}`);
+    throw e;
   }
-  const text = await response.text();
-  let data = null;
-  try {
-    data = text ? JSON.parse(text) : null;
-  } catch {
-    data = null;
-  }
-  if (!response.ok) {
-    const detail = data && typeof data.detail === 'string' ? data.detail : `HTTP ${response.status}`;
-    throw new LoadError(response.status, `${url}: ${detail}`);
-  }
-  if (data === null || typeof data !== 'object') throw new LoadError(response.status, `${url}: not JSON`);
+  const { status, data } = answer;
+  if (data === null || typeof data !== 'object') throw new LoadError(status, `${url}: not JSON`);
   return data;
 }
 
