@@ -341,3 +341,10 @@ def test_refused_deep_inside(value: Any, error: type[Exception]) -> None:
         encode(value)
     with pytest.raises(error):
         digest("t", b"ok", value)
+
+
+def test_an_element_of_another_length_is_framed_as_its_bytes() -> None:
+    # Only decoding makes 32-byte elements; one built around other bytes is still framed by
+    # its own length, as the rule says.
+    odd = type(G)(b"\x01\x02\x03")
+    assert encode(odd) == u64be(3) + b"\x01\x02\x03" == reference_encode(odd)

@@ -30,6 +30,7 @@ __all__ = ["PROTOCOL_ID", "Encodable", "encode", "digest", "hash_to_scalar"]
 PROTOCOL_ID: Final = b"OpenBallot/1"
 
 _u64 = struct.Struct(">Q").pack
+_LENGTH_32: Final = _u64(32)
 
 Encodable: TypeAlias = bytes | str | int | Element | Scalar | Sequence["Encodable"]
 
@@ -72,13 +73,20 @@ def _put(value: Encodable, out: list[bytes]) -> int:
         out[slot] = _u64(size)
         return size + 8
     # `kind is X` narrows nothing for mypy; each branch's type is the one just tested.
+    # Elements and scalars, most of what is hashed, share one length prefix object.
     data: bytes
-    if kind is Element:
-        data = value.data  # type: ignore[union-attr]
-    elif kind is Scalar:
-        data = value.value.to_bytes(32, "little")  # type: ignore[union-attr]
-    elif kind is bytes:
+    if kind is Element and len(value.data) == 32:  # type: ignore[union-attr]
+        out.append(_LENGTH_32)
+        out.append(value.data)  # type: ignore[union-attr]
+        return 40
+    if kind is Scalar:
+        out.append(_LENGTH_32)
+        out.append(value.value.to_bytes(32, "little"))  # type: ignore[union-attr]
+        return 40
+    if kind is bytes:
         data = value  # type: ignore[assignment]
+    elif kind is Element:
+        data = value.data  # type: ignore[union-attr]
     elif kind is str:
         data = value.encode("utf-8")  # type: ignore[union-attr, call-arg]
     elif isinstance(value, (list, tuple)):  # a subclass: a sequence all the same
