@@ -245,3 +245,106 @@ def test_digest_known_answer_empty() -> None:
 def test_digest_accepts_elements_computed_differently() -> None:
     # Equal elements hash equally whichever way they were computed.
     assert digest("t", g_pow(Scalar(6))) == digest("t", G ** Scalar(2) * G ** Scalar(4))
+
+
+# -- the encoder against the rule, read literally ---------------------------------------------
+#
+# `encode` joins its pieces once instead of framing each level by concatenation, and tests the
+# exact types by identity first. This reference is the rule of the module's docstring, word for
+# word (slow: it copies the innermost bytes once per level); both must agree byte for byte.
+
+
+def reference_encode(value: Any) -> bytes:
+    def frame(b: bytes) -> bytes:
+        return u64be(len(b)) + b
+
+    if isinstance(value, bytes):
+        return frame(value)
+    if isinstance(value, str):
+        return frame(value.encode("utf-8"))
+    if isinstance(value, bool):
+        raise TypeError("bool")
+    if isinstance(value, int):
+        if not 0 <= value < 2**64:
+            raise ValueError("range")
+        return frame(u64be(value))
+    if isinstance(value, Scalar):
+        return frame(value.value.to_bytes(32, "little"))
+    if isinstance(value, type(G)):
+        return frame(value.data)
+    if isinstance(value, (list, tuple)):
+        return frame(b"".join(reference_encode(v) for v in value))
+    raise TypeError(type(value).__name__)
+
+
+class _Bytes(bytes):
+    pass
+
+
+class _Str(str):
+    pass
+
+
+class _Int(int):
+    pass
+
+
+class _List(list):  # type: ignore[type-arg]
+    pass
+
+
+encodable_leaves = st.one_of(
+    st.binary(max_size=40),
+    st.text(max_size=12),
+    st.integers(min_value=0, max_value=2**64 - 1),
+    st.integers(min_value=0, max_value=L - 1).map(Scalar),
+    st.integers(min_value=1, max_value=50).map(lambda k: g_pow(Scalar(k))),
+    st.binary(max_size=5).map(_Bytes),
+    st.text(max_size=5).map(_Str),
+    st.integers(min_value=0, max_value=2**64 - 1).map(_Int),
+)
+encodable_values = st.recursive(
+    encodable_leaves,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=5),
+        st.lists(inner, max_size=5).map(tuple),
+        st.lists(inner, max_size=3).map(_List),
+    ),
+    max_leaves=40,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(encodable_values)
+def test_encode_equals_the_rule(value: Any) -> None:
+    assert encode(value) == reference_encode(value)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=20), st.lists(encodable_values, max_size=4))
+def test_digest_equals_the_rule(tag: str, values: list[Any]) -> None:
+    preimage = reference_encode(PROTOCOL_ID) + reference_encode(tag)
+    preimage += b"".join(reference_encode(v) for v in values)
+    assert digest(tag, *values) == hashlib.sha512(preimage).digest()
+    assert (
+        hash_to_scalar(tag, *values).value
+        == int.from_bytes(hashlib.sha512(preimage).digest(), "little") % ORDER
+    )
+
+
+@pytest.mark.parametrize(
+    "value,error",
+    [([[b"a", [1, True]]], TypeError), ((b"x", [2**64]), ValueError), ([[None]], TypeError)],
+)
+def test_refused_deep_inside(value: Any, error: type[Exception]) -> None:
+    with pytest.raises(error):
+        encode(value)
+    with pytest.raises(error):
+        digest("t", b"ok", value)
+
+
+def test_an_element_of_another_length_is_framed_as_its_bytes() -> None:
+    # Only decoding makes 32-byte elements; one built around other bytes is still framed by
+    # its own length, as the rule says.
+    odd = type(G)(b"\x01\x02\x03")
+    assert encode(odd) == u64be(3) + b"\x01\x02\x03" == reference_encode(odd)

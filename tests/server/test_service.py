@@ -93,3 +93,36 @@ def test_a_lost_race_without_a_winner_is_a_problem_detail(
     r = e.cast(e.ceremony.ballot(0)[0])
     kit.is_problem(r, 500, "another writer")
     assert r.json()["type"].endswith("/storage-error")
+
+
+def test_casts_run_in_the_boards_casting_threads(storage: Any) -> None:
+    """`Board.run_cast` runs the call off the event loop in a thread of the board's own, hands
+    back its answer or raises its error unchanged, and `close` ends those threads."""
+    import asyncio
+    import threading
+
+    from openballot.errors import ProtocolError
+    from openballot.server.service import CastAnswer
+
+    store, key = storage
+    board = Board(store, key)
+    loop_thread: list[str] = []
+
+    def answered(body: Any) -> CastAnswer:
+        assert threading.current_thread().name.startswith("cast")
+        assert threading.current_thread().name != loop_thread[0]
+        return body  # type: ignore[no-any-return]
+
+    def refused(body: Any) -> CastAnswer:
+        raise ProtocolError(f"ballot {body}: refused")
+
+    async def both() -> None:
+        loop_thread.append(threading.current_thread().name)
+        assert await board.run_cast(answered, "answer") == "answer"
+        with pytest.raises(ProtocolError, match="ballot x: refused"):
+            await board.run_cast(refused, "x")
+
+    asyncio.run(both())
+    board.close()
+    with pytest.raises(RuntimeError):  # no cast is taken once the board is closed
+        asyncio.run(board.run_cast(answered, "late"))
