@@ -22,6 +22,7 @@ import pytest
 from openballot.cards import TEXTS, RenderError, VotingCard, booth_link, write_cards
 from openballot.election.credentials import ALPHABET, new_code, normalize_code
 from openballot.errors import ProtocolError
+from printed_cards import page_count, page_png, page_text, qr_text, squeeze
 
 SHOTS_ENV = "OPENBALLOT_SCREENSHOT_DIR"
 FINGERPRINT = "0a5f88c8e1d27b43" * 8
@@ -58,24 +59,12 @@ def card(language: str, serial: str = "PA26-0000001", **changes: object) -> Voti
     return VotingCard(**fields)
 
 
-def run(*args: str) -> str:
-    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
 
 
-def pages(pdf: Path) -> int:
-    found = re.search(r"^Pages:\s+(\d+)$", run("pdfinfo", str(pdf)), re.M)
-    assert found, "pdfinfo gave no page count"
-    return int(found[1])
 
 
-def page_text(pdf: Path, page: int) -> str:
-    return run("pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-")
 
 
-def squeeze(text: str) -> str:
-    """Text without direction marks and without whitespace: pdftotext keeps the order of the
-    words of a right-to-left line but moves spaces around the punctuation between them."""
-    return re.sub(r"[\s\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", text)
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +84,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, l
 
 def test_one_card_a_page_private_to_its_owner(rendered: tuple[Path, list[VotingCard]]) -> None:
     pdf, cards = rendered
-    assert pages(pdf) == len(cards)
+    assert page_count(pdf) == len(cards)
     assert pdf.stat().st_mode & 0o077 == 0
     assert sorted(p.name for p in pdf.parent.iterdir()) == [pdf.name]
 
@@ -106,22 +95,8 @@ def test_qr_code_opens_the_booth_and_holds_no_code(
     pdf, cards = rendered
     shots = os.environ.get(SHOTS_ENV)
     for page, c in enumerate(cards, 1):
-        prefix = tmp_path / f"page-{page}"
-        run(
-            "pdftoppm",
-            "-r",
-            "150",
-            "-png",
-            "-f",
-            str(page),
-            "-l",
-            str(page),
-            "-singlefile",
-            str(pdf),
-            str(prefix),
-        )
-        png = prefix.with_suffix(".png")
-        assert run("zbarimg", "--raw", "-q", str(png)).rstrip("\n") == BOOTH
+        png = page_png(pdf, page, tmp_path / f"page-{page}")
+        assert qr_text(png) == BOOTH
         if shots:
             Path(shots).mkdir(parents=True, exist_ok=True)
             shutil.copyfile(png, Path(shots, f"card-{c.language}.png"))
@@ -225,7 +200,7 @@ def test_chunks_are_joined_in_order(tmp_path: Path) -> None:
     cards = [card(("ar", "ku", "en")[i % 3], f"S-{i:03d}") for i in range(7)]
     out = tmp_path / "many.pdf"
     assert write_cards(iter(cards), out, chunk=2, workers=2) == 7
-    assert pages(out) == 7
+    assert page_count(out) == 7
     for page, c in enumerate(cards, 1):
         assert c.serial in page_text(out, page)
 

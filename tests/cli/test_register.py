@@ -11,7 +11,6 @@ import io
 import re
 import shutil
 import stat
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +27,7 @@ from openballot.cli.record_bulletin import RecordBulletin
 from openballot.cli.register import register_voters
 from openballot.election.credentials import public_credential
 from openballot.errors import OpenBallotError
+from printed_cards import page_count, page_qr, page_text, squeeze
 
 runner = CliRunner()
 BOOTH = "https://vote.example.org/booth/"
@@ -54,8 +54,6 @@ def ok(*args: object) -> Result:
     return result
 
 
-def run(*args: str) -> str:
-    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
@@ -64,38 +62,12 @@ def snapshot(root: Path) -> dict[str, bytes]:
     }
 
 
-def qr_of_page(pdf: Path, page: int, tmp: Path) -> str:
-    prefix = tmp / f"page-{page}"
-    run(
-        "pdftoppm",
-        "-r",
-        "150",
-        "-png",
-        "-f",
-        str(page),
-        "-l",
-        str(page),
-        "-singlefile",
-        str(pdf),
-        str(prefix),
-    )
-    return run("zbarimg", "--raw", "-q", str(prefix.with_suffix(".png"))).rstrip("\n")
 
 
-def page_text(pdf: Path, page: int) -> str:
-    return run("pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-")
 
 
-def squeeze(text: str) -> str:
-    """Text without whitespace and direction marks: pdftotext wraps right-to-left runs in
-    embeddings and moves spaces around the punctuation between words."""
-    return re.sub(r"[\s\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", text)
 
 
-def page_count(pdf: Path) -> int:
-    found = re.search(r"^Pages:\s+(\d+)$", run("pdfinfo", str(pdf)), re.M)
-    assert found
-    return int(found[1])
 
 
 @pytest.fixture(scope="module")
@@ -182,7 +154,7 @@ def test_a_register_becomes_published_credentials_cards_and_a_link(
     language = {r.split(",")[0]: r.split(",")[2] for r in ROWS}
     codes = []
     for page, (voter_id, district, serial) in enumerate(rows[1:], 1):
-        url = qr_of_page(cards, page, tmp_path)
+        url = page_qr(cards, page, tmp_path)
         assert url == expected_url
         text = page_text(cards, page)
         (code,) = set(CODE.findall(text))

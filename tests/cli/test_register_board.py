@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 import stat
-import subprocess
 import types
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +25,7 @@ from openballot.cli.demo import demo_manifest_path
 from openballot.cli.main import app
 from openballot.cli.private_files import token_files
 from openballot.errors import RecordError
+from printed_cards import page_qr, qr_text, run
 
 runner = CliRunner()
 CODE = re.compile(r"[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}")
@@ -52,34 +52,14 @@ def fails(*args: object, words: tuple[str, ...]) -> str:
     return lines[0]
 
 
-def run(*args: str) -> str:
-    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
 
 
 def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-def decode_qr(png: Path) -> str:
-    return run("zbarimg", "--raw", "-q", str(png)).rstrip("\n")
 
 
-def card_qr(pdf: Path, page: int, tmp: Path) -> str:
-    prefix = tmp / f"card-{page}"
-    run(
-        "pdftoppm",
-        "-r",
-        "150",
-        "-png",
-        "-f",
-        str(page),
-        "-l",
-        str(page),
-        "-singlefile",
-        str(pdf),
-        str(prefix),
-    )
-    return decode_qr(prefix.with_suffix(".png"))
 
 
 def board_entries(url: str, election: str) -> list[Any]:
@@ -217,7 +197,7 @@ def test_officials_over_the_board(
         "v-2,south,00000003",
     ]
     # The default booth is the board's own; the card pins the election and a fingerprint.
-    pinned = card_qr(out / "cards.pdf", 1, tmp_path)
+    pinned = page_qr(out / "cards.pdf", 1, tmp_path)
     found = re.fullmatch(
         rf"{re.escape(url)}/booth/\?election=demo-2026&fingerprint=([0-9a-f]{{128}})", pinned
     )
@@ -230,14 +210,14 @@ def test_officials_over_the_board(
     assert lines[:2] == ["election open", "election fingerprint (publish it whole):"]
     assert "".join(" ".join(lines[2:6]).split()) == on_cards
     assert all(len(line.split()) == 8 for line in lines[2:6])
-    assert decode_qr(poster) == on_cards  # the poster, the cards and the board agree
+    assert qr_text(poster) == on_cards  # the poster, the cards and the board agree
     assert httpx.get(f"{url}/api/elections/{eid}", timeout=30).json()["fingerprint"] == on_cards
 
     # Anyone can print it and make the poster again; an existing poster is not overwritten.
     again = tmp_path / "again.png"
     shown = ok("board", "fingerprint", url, *e, "--qr", again)
     assert "".join(" ".join(shown.stdout.splitlines()[2:6]).split()) == on_cards
-    assert decode_qr(again) == on_cards
+    assert qr_text(again) == on_cards
     fails("board", "fingerprint", url, *e, "--qr", again, words=("refusing to overwrite",))
 
     # The first card is v-1's (north, Arabic): its code votes.

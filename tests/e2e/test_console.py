@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 
 from openballot.cli.demo import demo_manifest_path
 from openballot.cli.main import app as cli
+from printed_cards import page_qr, page_text
 
 pytestmark = pytest.mark.e2e
 
@@ -43,11 +44,6 @@ def run(*args: str, cwd: Path) -> str:
                           timeout=300, env=os.environ.copy())
     assert done.returncode == 0, f"{args[:3]}: {done.stdout}{done.stderr}"
     return done.stdout
-
-
-def tool(*args: str) -> str:
-    return subprocess.run(list(args), check=True, capture_output=True, text=True,
-                          timeout=120).stdout
 
 
 class Console:
@@ -227,12 +223,8 @@ def test_an_election_run_from_the_console_in_arabic(
     # Voters: the code from the card's text, the booth's address from its QR code.
     voter = context.new_page()
     for k in range(len(VOTERS)):
-        number = str(k + 1)
-        text = tool("pdftotext", "-f", number, "-l", number, str(cards), "-")
-        (code,) = set(CODE.findall(text))
-        tool("pdftoppm", "-f", number, "-l", number, "-r", "200", "-png", "-singlefile",
-             str(cards), str(work / f"card-{number}"))
-        address = tool("zbarimg", "--raw", "-q", str(work / f"card-{number}.png")).strip()
+        (code,) = set(CODE.findall(page_text(cards, k + 1)))
+        address = page_qr(cards, k + 1, work)
         assert address == f"{server}/booth/?election={eid}&fingerprint={fingerprint}"
         assert code not in address and code.replace("-", "") not in address
         vote(voter, address, code, PRESIDENT[k], REFERENDUM[k])
