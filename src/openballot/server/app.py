@@ -20,6 +20,7 @@ from openballot.server.routes.booth import install_booth
 from openballot.server.routes.console import install_console
 from openballot.server.routes.deps import attach
 from openballot.server.routes.results import install_results
+from openballot.server.routes.voters import install_cast_route
 from openballot.server.service import Board
 
 __all__ = ["create_app", "MAX_BODY_BYTES", "MAX_CREDENTIALS_BYTES"]
@@ -51,6 +52,7 @@ def create_app(
     attach(app, board, admin_token)
     for router in ROUTERS:
         app.include_router(router, responses=PROBLEM_RESPONSES)
+    install_cast_route(app)
     if booth_dir is not None:
         install_booth(app, booth_dir)
     install_results(app, booth_dir)
