@@ -78,15 +78,26 @@ tree_heads = Table(
 )
 
 
+_INSERT_ENTRIES = (
+    "INSERT INTO entries (election_id, seq, type, data, leaf_hash, tracker)"
+    " VALUES (?, ?, ?, ?, ?, ?)"
+)
+_INSERT_TREE_HEAD = (
+    "INSERT INTO tree_heads (election_id, size, root, timestamp_ms, signature)"
+    " VALUES (?, ?, ?, ?, ?)"
+)
+
 #: A batch and its tree head in one statement: a data-modifying WITH runs whether or not it is
-#: read, and a statement is atomic, so both inserts commit together or not at all.
+#: read, and a statement is atomic, so both inserts commit together or not at all. The byte
+#: arrays go in binary (`%b`): as text, psycopg escapes every element with a regular
+#: expression, which cost more than the round trips saved.
 _APPEND_POSTGRESQL = (
     "WITH head AS ("
     "INSERT INTO tree_heads (election_id, size, root, timestamp_ms, signature)"
     " VALUES (%s, %s, %s, %s, %s)) "
     "INSERT INTO entries (election_id, seq, type, data, leaf_hash, tracker)"
     " SELECT %s, e.seq, e.type, e.data, e.leaf_hash, e.tracker"
-    " FROM unnest(%s::bigint[], %s::varchar[], %s::bytea[], %s::bytea[], %s::bytea[])"
+    " FROM unnest(%s::bigint[], %s::varchar[], %b::bytea[], %b::bytea[], %b::bytea[])"
     " AS e(seq, type, data, leaf_hash, tracker)"
 )
 
@@ -244,33 +255,34 @@ class BoardStore:
         try:
             if self.engine.dialect.name == "postgresql":
                 self._append_postgresql(election_id, batch, head)
-                return
-            with self.engine.begin() as conn:
-                conn.execute(
-                    entries.insert(),
-                    [
-                        {
-                            "election_id": election_id,
-                            "seq": entry.seq,
-                            "type": entry.type,
-                            "data": entry.data,
-                            "leaf_hash": leaf_hash(entry.data),
-                            "tracker": entry.tracker,
-                        }
-                        for entry in batch
-                    ],
-                )
-                conn.execute(
-                    tree_heads.insert().values(
-                        election_id=election_id,
-                        size=head.size,
-                        root=head.root,
-                        timestamp_ms=head.timestamp_ms,
-                        signature=head.signature,
-                    )
-                )
+            else:
+                self._append_sqlite(election_id, batch, head)
         except IntegrityError:
             raise DuplicateEntry("an entry of this batch is already on the board") from None
+
+    def _append_sqlite(
+        self, election_id: str, batch: Sequence[StoredEntry], head: SignedTreeHead
+    ) -> None:
+        # The statements' text is fixed, so SQLAlchemy builds and compiles nothing per batch.
+        with self.engine.begin() as conn:
+            conn.exec_driver_sql(
+                _INSERT_ENTRIES,
+                [
+                    (
+                        election_id,
+                        entry.seq,
+                        entry.type,
+                        entry.data,
+                        leaf_hash(entry.data),
+                        entry.tracker,
+                    )
+                    for entry in batch
+                ],
+            )
+            conn.exec_driver_sql(
+                _INSERT_TREE_HEAD,
+                (election_id, head.size, head.root, head.timestamp_ms, head.signature),
+            )
 
     def _append_postgresql(
         self, election_id: str, batch: Sequence[StoredEntry], head: SignedTreeHead

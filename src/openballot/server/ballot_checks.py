@@ -171,7 +171,7 @@ def _serve(lanes: list[Connection], parent: int) -> None:
         for lane in wait(lanes):
             assert isinstance(lane, Connection)
             try:
-                request = lane.recv()
+                request = pickle.loads(lane.recv_bytes())  # noqa: S301 - from our parent only
             except (EOFError, OSError):
                 # The server closed the pool, or is gone (a SIGKILLed server resets the pipe)
                 return
@@ -181,9 +181,15 @@ def _serve(lanes: list[Connection], parent: int) -> None:
             except Exception as exc:  # the caller raises it (a bug's traceback in the log)
                 answer = (False, exc if _picklable(exc) else RuntimeError(repr(exc)))
             try:
-                lane.send(answer)
+                lane.send_bytes(_dumps(answer))
             except OSError:
                 return  # as above: nobody is left to answer
+
+
+def _dumps(value: Any) -> bytes:
+    # Plain pickle rather than `Connection.send`'s ForkingPickler, whose reducers (for
+    # sockets and file descriptors) nothing here needs and which costs more a message.
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _picklable(exc: BaseException) -> bool:
@@ -233,8 +239,8 @@ class _Lane:
         self.conn = conn
 
     def ask(self, request: tuple[Any, ...]) -> Any:
-        self.conn.send(request)
-        ok, value = self.conn.recv()
+        self.conn.send_bytes(_dumps(request))
+        ok, value = pickle.loads(self.conn.recv_bytes())  # noqa: S301 - our worker's answer
         if not ok:
             raise value
         return value

@@ -4,10 +4,11 @@ a ballot."""
 
 from __future__ import annotations
 
+import json
 from typing import Any, Literal
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
@@ -43,7 +44,7 @@ def credential_district(election_id: str, credential: str, board: CurrentBoard) 
 
 
 @router.post("/ballots")
-async def cast(election_id: str, request: Request) -> JSONResponse:
+async def cast(election_id: str, request: Request) -> Response:
     # The busiest route: its two dependencies are called here rather than declared, in the
     # same order (unknown election 404, then a body that is not JSON 400), which spares
     # FastAPI's dependency solving about 0.1 ms of the writer's CPU a ballot (docs/scale.md).
@@ -52,8 +53,14 @@ async def cast(election_id: str, request: Request) -> JSONResponse:
     body = await json_body(request)
     # Verification and the durable commit run off the event loop, in the board's casting
     # threads. A replay of a ballot already cast gets its receipt again, with 200 not 201.
-    receipt = await board.run_cast(s.cast, body)
-    return JSONResponse(receipt.to_json(), status_code=200 if receipt.already_cast else 201)
+    answer = await board.run_cast(s.cast, body)
+    # Rendered here rather than by JSONResponse (the same JSON, ASCII-escaped), the one
+    # 7 KB answer of the busiest route.
+    return Response(
+        json.dumps(answer.to_json(), separators=(",", ":")).encode(),
+        status_code=200 if answer.already_cast else 201,
+        media_type="application/json",
+    )
 
 
 class CastRoute(Route):
