@@ -13,8 +13,9 @@ ballot, where httpx took about 1 ms). Each accepted ballot was fully
 verified by the server and durably committed with its signed tree head before its receipt came
 back. Reports accepted ballots per second, latency percentiles, errors, the server's CPU time
 per ballot and its peak resident memory (VmHWM), the server's being every process of it (the
-writer and its checking workers). Never talks to anything but 127.0.0.1; stops by itself when
-the ballots are cast or the time limit is reached.
+writer and its checking workers), and with PostgreSQL the CPU of the database server's
+processes per ballot (they share the cores too, and are not the server's). Never talks to
+anything but 127.0.0.1; stops by itself when the ballots are cast or the time limit is reached.
 
 `--workers 1,2` runs the whole measure once per value, back to back (a fresh server and
 database each time), with `serve --workers N`. The verification CPU per ballot (its proofs and
@@ -162,6 +163,17 @@ def tree_cpu_seconds(pid: int) -> float:
     for p in process_tree(pid):
         with contextlib.suppress(OSError):
             total += cpu_seconds(p)
+    return total
+
+
+def database_cpu_seconds() -> float:
+    """CPU seconds of the PostgreSQL server's processes on this machine (0 with SQLite, whose
+    work is the writer's own): they share the two cores with the server and the clients."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            if "(postgres)" in stat.read_text():
+                total += cpu_seconds(int(stat.parent.name))
     return total
 
 
@@ -392,10 +404,12 @@ def measure(args: argparse.Namespace, workers: int, tmp: Path) -> dict[str, Any]
         verify_ms = 1000 * (time.process_time() - cpu) / len(sample)
 
         cpu_before, writer_before = tree_cpu_seconds(proc.pid), cpu_seconds(proc.pid)
+        database_before = database_cpu_seconds()
         client_before = time.process_time()
         load = Load(base, eid, bodies, args.clients, args.time_limit)
         wall = load.go()
         client_used = time.process_time() - client_before
+        database_used = database_cpu_seconds() - database_before
         cpu_used = tree_cpu_seconds(proc.pid) - cpu_before
         writer_used = cpu_seconds(proc.pid) - writer_before
         peak_kb = tree_peak_kb(proc.pid)
@@ -427,6 +441,7 @@ def measure(args: argparse.Namespace, workers: int, tmp: Path) -> dict[str, Any]
         "verify_cpu_ms_per_ballot": round(verify_ms, 2),
         "writer_cpu_ms_per_ballot": round(1000 * writer_used / max(accepted, 1), 2),
         "client_cpu_ms_per_ballot": round(1000 * client_used / max(accepted, 1), 2),
+        "database_cpu_ms_per_ballot": round(1000 * database_used / max(accepted, 1), 2),
         "server_peak_rss_mib": round(peak_kb / 1024, 1),
         "batches": batches,
         "ballots_per_batch": round(accepted / max(batches, 1), 2),
@@ -466,6 +481,10 @@ def show(r: dict[str, Any]) -> None:
         (
             "load generator CPU per accepted ballot (this process)",
             f"{r['client_cpu_ms_per_ballot']:.2f} ms",
+        ),
+        (
+            "database server CPU per accepted ballot (PostgreSQL's processes)",
+            f"{r['database_cpu_ms_per_ballot']:.2f} ms",
         ),
         (
             "verification CPU per ballot (proofs, signature)",

@@ -7,8 +7,10 @@ Sets up an election on an in-process board (no HTTP, no checking workers: ballot
 beforehand), then hands the writer batches of already-checked ballots, as the checking workers
 would, and measures for each batch size: the writer's CPU per ballot (order and eligibility
 rules, the append, the signature, the receipts; fresh ballots need no tracker lookup), the
-database statements and transactions per batch (counted with SQLAlchemy's events: each is
-one round trip to PostgreSQL), the wall time of a batch (its commit's fsync included), the
+database statements and transactions per batch (counted with SQLAlchemy's events: a
+statement or a commit is one round trip to PostgreSQL; the rollback counted per PostgreSQL
+batch is the pool's reset of an autocommit connection, which psycopg does not send, as no
+transaction is open), the wall time of a batch (its commit's fsync included), the
 CPU of the PostgreSQL server's processes when it runs on this machine, and how much the
 database grew per ballot. This is the
 sequencer's share of a cast: what one host running only sequencers would spend, with the
@@ -21,6 +23,7 @@ import argparse
 import json
 import random
 import resource
+import secrets
 import sys
 import tempfile
 import threading
@@ -36,11 +39,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_board  # noqa: E402 - the election set-up and the database of the board bench
 
 from openballot.board.signing import BoardKey  # noqa: E402
-from openballot.board.store import BoardStore  # noqa: E402
+from openballot.board.store import BoardStore, StoredEntry  # noqa: E402
 from openballot.cli.demo import random_choices  # noqa: E402
 from openballot.election.acceptance import BallotKind  # noqa: E402
 from openballot.election.ballot import encrypt_ballot  # noqa: E402
 from openballot.election.credentials import credential_secret  # noqa: E402
+from openballot.record.tree_head import SignedTreeHead  # noqa: E402
 from openballot.server.app import create_app  # noqa: E402
 from openballot.server.service import Board  # noqa: E402
 
@@ -107,16 +111,44 @@ def one_batch(service: Any, checked: list[Any]) -> float:
     return time.perf_counter() - start
 
 
+def append_alone(store: BoardStore, sizes: list[int], appends: int, leaf: int) -> dict[int, float]:
+    """CPU (user + system, this process) of `BoardStore.append` alone per batch, by batch
+    size: `appends` batches of entries as long as a ballot's leaf, under a tree head, in an
+    election of their own (storage only: no tree, no signature, no sequencer)."""
+    election = "bench-append"
+    store.create_election(election, 0, {})
+    seq, out = 0, {}
+    for n in sizes:
+        used = 0.0
+        for _ in range(appends):
+            batch = [
+                StoredEntry(seq + i, "ballot", secrets.token_bytes(leaf), secrets.token_bytes(32))
+                for i in range(n)
+            ]
+            seq += n
+            head = SignedTreeHead(election, seq, secrets.token_bytes(32), 0, bytes(64))
+            c0 = cpu()
+            store.append(election, batch, head)
+            used += cpu() - c0
+        out[n] = round(1000 * used / appends, 3)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--batches", default="1,8,64", help="batch sizes to measure")
     parser.add_argument("--rounds", type=int, default=5, help="batches of each size")
+    parser.add_argument(
+        "--appends", type=int, default=100, help="batches of each size for the append alone"
+    )
     parser.add_argument("--json", action="store_true", help="end with one JSON object")
     args = parser.parse_args()
     sizes = [int(x) for x in args.batches.split(",")]
     if not all(1 <= n <= 512 for n in sizes) or not 1 <= args.rounds <= 100:
         raise SystemExit("--batches must be 1..512 each and --rounds 1..100")
+    if not 1 <= args.appends <= 10_000:
+        raise SystemExit("--appends must be 1..10000")
     voters = sum(sizes) * args.rounds + 2  # and two to warm up
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*httpx2", category=UserWarning)
@@ -141,6 +173,7 @@ def main() -> None:
                     ballot, _ = encrypt_ballot(ctx, district, credential_secret(eid, code), choices)
                     body = {"ballot": ballot.to_json()}
                     checked.append(service.checker.check(ctx, body, BallotKind.CAST))
+                leaf_bytes = len(checked[0].leaf)
                 for _ in range(2):  # the statements are compiled and cached once
                     one_batch(service, [checked.pop(0)])
                 counter = Counter(store)
@@ -178,6 +211,9 @@ def main() -> None:
                             "rollbacks_per_batch": rollbacks,
                         }
                     )
+                append_ms = append_alone(store, sizes, args.appends, leaf_bytes)
+                for r in results:
+                    r["append_cpu_ms_per_batch"] = append_ms[r["batch"]]
             finally:
                 board.close()
                 store.close()
@@ -189,7 +225,7 @@ def main() -> None:
             f"bytes/ballot, batch {r['batch_wall_ms']:.1f} ms "
             f"(median), {r['statements_per_batch']:.0f} statements + "
             f"{r['commits_per_batch']:.0f} commit + {r['rollbacks_per_batch']:.0f} rollback "
-            "per batch"
+            f"per batch; the append alone {r['append_cpu_ms_per_batch']:.3f} ms CPU a batch"
         )
     if args.json:
         print(json.dumps({"runs": results}))

@@ -24,7 +24,9 @@ RUNS: dict[str, tuple[list[str], set[str]]] = {
     "bench_refusal.py": ([], {"refusal_cpu_ms", "range_proofs_per_refusal"}),
     "bench_startup_checks.py": (["--entries", "200", "--bytes", "200"], {"check_election_s"}),
     "bench_verify_memory.py": (["--lines", "400", "4000"], set()),
-    "bench_sequencer.py": (["--database", "sqlite", "--batches", "1,4", "--rounds", "2"], set()),
+    "bench_sequencer.py": (
+        ["--database", "sqlite", "--batches", "1,4", "--rounds", "2", "--appends", "3"], set()
+    ),
     "bench_board.py": (
         ["--database", "sqlite", "--ballots", "12", "--clients", "2", "--workers", "1"],
         {"accepted_per_s", "p50_ms", "p99_ms", "errors", "server_cpu_ms_per_ballot",
