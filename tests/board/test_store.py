@@ -109,6 +109,43 @@ def test_a_duplicate_tracker_is_refused_and_nothing_is_stored(store: BoardStore,
     assert [e.seq for e in store.entries(EID)] == [0, 1, 2]
 
 
+def test_a_batch_is_stored_whole_or_not_at_all(store: BoardStore, key: BoardKey):
+    """Several entries under one head, ballots and other leaves mixed (PostgreSQL sends the
+    batch as arrays in one statement, where a missing tracker is a NULL element)."""
+    written, heads = fill(store, key, 2)
+    tree = MerkleTree()
+    for e in written:
+        tree.append(e.data)
+    batch = [
+        StoredEntry(2, "note", b"a note, no tracker", None),
+        StoredEntry(3, "cast", b'{"type":"cast","n":3}', b"\x03" * 32),
+        StoredEntry(4, "cast", b'{"type":"cast","n":4}', b"\x04" * 32),
+        StoredEntry(5, "note", b"another note", None),
+    ]
+    for e in batch:
+        tree.append(e.data)
+    head = head_for(key, tree)
+    store.append(EID, batch, head)
+    assert list(store.entries(EID)) == written + batch
+    assert [h for _, h in store.leaf_hashes(EID)] == [leaf_hash(e.data) for e in written + batch]
+    assert store.tree_head(EID) == head
+    assert store.entry_by_tracker(EID, b"\x04" * 32) == batch[2]
+
+    # A batch with one known tracker among fresh ones: refused whole, its head not stored.
+    again = [
+        StoredEntry(6, "cast", b'{"type":"cast","n":6}', b"\x06" * 32),
+        StoredEntry(7, "cast", b'{"type":"cast","replay":true}', b"\x03" * 32),
+    ]
+    for e in again:
+        tree.append(e.data)
+    with pytest.raises(DuplicateEntry):
+        store.append(EID, again, head_for(key, tree))
+    assert list(store.entries(EID)) == written + batch
+    assert store.tree_head(EID) == head
+    assert list(store.tree_heads(EID)) == [*heads, head]
+    assert store.entry_by_tracker(EID, b"\x06" * 32) is None
+
+
 def test_a_position_is_taken_once(store: BoardStore, key: BoardKey):
     written, _ = fill(store, key, 3)
     tree = MerkleTree()

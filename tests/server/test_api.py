@@ -322,3 +322,30 @@ def test_concurrent_casts(election_on_board: Any) -> None:
         assert r["tree_head"]["size"] > r["index"]
         assert r["tree_head"] in heads
         check_receipt(r, board_key, bytes.fromhex(r["tracker"]), e.election_id)
+
+
+def test_casts_are_served_by_the_plain_route_ahead_of_fastapis(
+    tmp_path: Path, kit: Any, monkeypatch: Any
+) -> None:
+    """POST …/ballots goes through `CastRoute` (the busiest request skips FastAPI's routing
+    layers), at the path /docs documents for the cast, with the same problem details."""
+    from openballot.server.routes import voters
+
+    _, client = kit.in_process_board(f"sqlite:///{tmp_path / 'board.sqlite3'}", tmp_path / "data")
+    first = client.app.router.routes[0]
+    assert isinstance(first, voters.CastRoute)
+    documented = client.get("/openapi.json").json()["paths"][first.path]
+    assert "post" in documented
+
+    served: list[str] = []
+    real = voters.cast
+
+    async def spy(election_id: str, request: Any) -> Any:
+        served.append(election_id)
+        return await real(election_id, request)
+
+    monkeypatch.setattr(voters, "cast", spy)
+    r = client.post("/api/elections/nowhere/ballots", json={"ballot": {}})
+    kit.is_problem(r, 404, "no election 'nowhere'")
+    assert r.json()["code"] == "unknown-election"
+    assert served == ["nowhere"]
