@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -248,3 +249,30 @@ def test_only_token_hashes_are_stored(database_url: str, tmp_path: Path):
     for token in tokens.values():
         assert token.encode() not in stored
         assert token.encode().hex().encode() not in stored
+
+
+@pytest.fixture
+def postgres_url(request: pytest.FixtureRequest, kit: Any) -> Iterator[str]:
+    assert request.param == "postgresql"
+    with kit.fresh_postgres_database(kit.postgres_base_url()) as url:
+        yield url
+
+
+@pytest.mark.parametrize("postgres_url", ["postgresql"], indirect=True)
+def test_postgresql_compresses_entries_with_lz4(postgres_url: str) -> None:
+    """A ballot's leaf is stored compressed with lz4, not pglz (docs/scale.md), once a board
+    has started on the database, whichever created its tables."""
+    first = BoardStore(postgres_url)
+    with first.engine.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE entries ALTER COLUMN data SET COMPRESSION pglz")
+    first.close()
+    again = BoardStore(postgres_url)  # a start sets it again
+    try:
+        with again.engine.connect() as conn:
+            method = conn.exec_driver_sql(
+                "SELECT attcompression FROM pg_attribute"
+                " WHERE attrelid = 'entries'::regclass AND attname = 'data'"
+            ).scalar()
+        assert method == "l"
+    finally:
+        again.close()
