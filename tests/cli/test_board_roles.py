@@ -13,26 +13,11 @@ from typing import Any
 
 import httpx
 import pytest
-from typer.testing import CliRunner, Result
 
+from cli_run import invoke, ok
 from openballot.cli.demo import demo_manifest_path
-from openballot.cli.main import app
 from openballot.election.credentials import ALPHABET, normalize_code
 from openballot.errors import ProtocolError
-
-runner = CliRunner()
-
-
-def invoke(*args: object) -> Result:
-    return runner.invoke(app, [str(a) for a in args])
-
-
-def ok(*args: object) -> Result:
-    result = invoke(*args)
-    assert result.exit_code == 0, (
-        f"openballot {' '.join(map(str, args))} -> {result.exit_code}\n{result.output}"
-    )
-    return result
 
 
 def fails(*args: object, words: tuple[str, ...] = ()) -> str:

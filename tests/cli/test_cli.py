@@ -19,27 +19,12 @@ from typing import Any
 
 import pytest
 from click.testing import Result
-from typer.testing import CliRunner
 
+from cli_run import invoke, ok
 from openballot.cli.demo import demo_manifest_path
-from openballot.cli.main import app
 from openballot.election.credentials import ALPHABET, normalize_code
 from openballot.errors import ProtocolError
 from openballot.verify.verifier import verify_record
-
-runner = CliRunner()
-
-
-def invoke(*args: object) -> Result:
-    return runner.invoke(app, [str(a) for a in args])
-
-
-def ok(*args: object) -> Result:
-    result = invoke(*args)
-    assert result.exit_code == 0, (
-        f"openballot {' '.join(map(str, args))} -> {result.exit_code}\n{result.output}"
-        f"\n{result.exception!r}")
-    return result
 
 
 def unwrapped(text: str) -> str:

@@ -12,20 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner, Result
 
+from cli_run import invoke, ok
 from openballot.cli import steps
 from openballot.cli.demo import demo_manifest_path
-from openballot.cli.main import app
 from openballot.cli.private_files import private_file
 from openballot.cli.record_bulletin import RecordBulletin
 from openballot.errors import RecordError
-
-runner = CliRunner()
-
-
-def invoke(*args: object) -> Result:
-    return runner.invoke(app, [str(a) for a in args])
 
 
 def fails(*args: object) -> str:
@@ -36,11 +29,6 @@ def fails(*args: object) -> str:
     assert line.startswith("error: ")
     return line
 
-
-def ok(*args: object) -> Result:
-    result = invoke(*args)
-    assert result.exit_code == 0, result.output
-    return result
 
 
 def listing(folder: Path) -> list[str]:

@@ -15,21 +15,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import Result
-from typer.testing import CliRunner
 
+from cli_run import invoke, ok
 from openballot.cards import TEXTS
 from openballot.cards.register import MAX_ERRORS
 from openballot.cli import steps
 from openballot.cli.demo import demo_manifest_path
-from openballot.cli.main import app
 from openballot.cli.record_bulletin import RecordBulletin
 from openballot.cli.register import register_voters
 from openballot.election.credentials import public_credential
 from openballot.errors import OpenBallotError
 from printed_cards import page_count, page_qr, page_text, squeeze
 
-runner = CliRunner()
 BOOTH = "https://vote.example.org/booth/"
 HEADER = "voter_id,district,language,name,contact"
 ROWS = [
@@ -44,14 +41,6 @@ ORDER = ["N-10", "N-3", "N-7", "S-1", "S-2"]
 CODE = re.compile(r"[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}")
 
 
-def invoke(*args: object) -> Result:
-    return runner.invoke(app, [str(a) for a in args])
-
-
-def ok(*args: object) -> Result:
-    result = invoke(*args)
-    assert result.exit_code == 0, f"{args} -> {result.exit_code}\n{result.output}"
-    return result
 
 
 

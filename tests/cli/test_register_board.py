@@ -18,28 +18,17 @@ from typing import Any
 
 import httpx
 import pytest
-from click.testing import Result
-from typer.testing import CliRunner
 
+from cli_run import invoke, ok
 from openballot.cli.demo import demo_manifest_path
-from openballot.cli.main import app
 from openballot.cli.private_files import token_files
 from openballot.errors import RecordError
 from printed_cards import page_qr, qr_text, run
 
-runner = CliRunner()
 CODE = re.compile(r"[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}")
 REGISTER = "voter_id,district,language\nv-1,north,ar\nv-2,south,en\nv-3,north,ku\n"
 
 
-def invoke(*args: object) -> Result:
-    return runner.invoke(app, [str(a) for a in args])
-
-
-def ok(*args: object) -> Result:
-    result = invoke(*args)
-    assert result.exit_code == 0, f"{args} -> {result.exit_code}\n{result.output}"
-    return result
 
 
 def fails(*args: object, words: tuple[str, ...]) -> str:

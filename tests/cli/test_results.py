@@ -17,13 +17,11 @@ from typing import Any
 import jsonschema
 import pytest
 from click.testing import Result
-from typer.testing import CliRunner
 
+from cli_run import invoke, ok
 from openballot.cli import steps
 from openballot.cli.demo import demo_manifest_path
-from openballot.cli.main import app
 
-runner = CliRunner()
 SCHEMA = Path(__file__).parents[1] / "schemas" / "NIST_V2_election_results_reporting.json"
 
 # (district, choices) of each counting ballot.
@@ -62,14 +60,6 @@ def manifest_file(where: Path) -> Path:
     return where
 
 
-def invoke(*args: object) -> Result:
-    return runner.invoke(app, [str(a) for a in args])
-
-
-def ok(*args: object) -> Result:
-    result = invoke(*args)
-    assert result.exit_code == 0, f"{args} -> {result.exit_code}\n{result.output}"
-    return result
 
 
 @pytest.fixture(scope="module")
