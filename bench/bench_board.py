@@ -22,7 +22,9 @@ database each time), with `serve --workers N`. The verification CPU per ballot (
 signature alone, `verify_ballot`, in this process on one core) is measured beside, as the floor
 the server's CPU per ballot is compared with. `--json` prints, as its last line, one JSON
 object: the keys of the last run (`accepted_per_s`, `p50_ms`, `p99_ms`, `errors`,
-`server_cpu_ms_per_ballot`, `verify_cpu_ms_per_ballot`, ...) and `runs`, every run's object.
+`server_cpu_ms_per_ballot`, `verify_cpu_ms_per_ballot`, `server_over_verify`, ...), `runs`,
+every run's object, and `speed_ups`: each run with more workers than the run just before it,
+against that run (`{"runs": [0, 1], "workers": [1, 2], "speed_up": 1.62}`; runs count from 0).
 """
 
 from __future__ import annotations
@@ -452,6 +454,26 @@ def measure(args: argparse.Namespace, workers: int, tmp: Path) -> dict[str, Any]
     }
 
 
+def speed_ups(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each run with more workers than the run just before it, against that run: the two
+    were measured back to back, so the machine's slower and faster stretches touch both
+    alike (`--workers 1,2,1,2` gives two such pairs)."""
+    out = []
+    for k in range(1, len(runs)):
+        before, after = runs[k - 1], runs[k]
+        if after["workers"] > before["workers"] and before["accepted_per_s"] > 0:
+            out.append({
+                "runs": [k - 1, k],
+                "workers": [before["workers"], after["workers"]],
+                "speed_up": round(after["accepted_per_s"] / before["accepted_per_s"], 3),
+            })
+    return out
+
+
+def worker_count(run: dict[str, Any]) -> str:
+    return f"{run['workers']} worker" + ("" if run["workers"] == 1 else "s")
+
+
 def show(r: dict[str, Any]) -> None:
     table = Table(
         title=f"Casting through `openballot serve --workers {r['workers']}` ({r['database']}, "
@@ -534,16 +556,26 @@ def main() -> None:
         for k, workers in enumerate(counts):
             runs.append(measure(args, workers, Path(tmp_name) / f"run-{k}"))
             show(runs[-1])
-    if len(runs) > 1:
-        base = runs[0]["accepted_per_s"]
-        for r in runs[1:]:
-            console.print(
-                f"{r['workers']} workers: {r['accepted_per_s'] / base:.2f}x the accepted "
-                f"ballots/s of {runs[0]['workers']}",
-                markup=False,
-            )
+    for r in runs:
+        r["server_over_verify"] = round(
+            r["server_cpu_ms_per_ballot"] / r["verify_cpu_ms_per_ballot"], 3
+        )
+    comparisons = speed_ups(runs)
+    for c in comparisons:
+        before, after = runs[c["runs"][0]], runs[c["runs"][1]]
+        console.print(
+            f"run {c['runs'][1] + 1} ({worker_count(after)}): {c['speed_up']:.2f}x the accepted "
+            f"ballots/s of run {c['runs'][0] + 1} ({worker_count(before)}), just before it",
+            markup=False,
+        )
+    for k, r in enumerate(runs):
+        console.print(
+            f"run {k + 1} ({worker_count(r)}): server CPU {r['server_over_verify']:.2f}x "
+            f"the verification CPU a ballot, p99 {r['p99_ms']:.0f} ms",
+            markup=False,
+        )
     if args.json:
-        print(json.dumps({**runs[-1], "runs": runs}))
+        print(json.dumps({**runs[-1], "runs": runs, "speed_ups": comparisons}))
     if any(r["errors"] for r in runs):
         raise SystemExit(1)
 

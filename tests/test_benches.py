@@ -7,6 +7,7 @@ contract, so that figures can be compared run to run.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -28,9 +29,9 @@ RUNS: dict[str, tuple[list[str], set[str]]] = {
         ["--database", "sqlite", "--batches", "1,4", "--rounds", "2", "--appends", "3"], set()
     ),
     "bench_board.py": (
-        ["--database", "sqlite", "--ballots", "12", "--clients", "2", "--workers", "1"],
+        ["--database", "sqlite", "--ballots", "12", "--clients", "2", "--workers", "1,2"],
         {"accepted_per_s", "p50_ms", "p99_ms", "errors", "server_cpu_ms_per_ballot",
-         "verify_cpu_ms_per_ballot"},
+         "verify_cpu_ms_per_ballot", "server_over_verify", "speed_ups"},
     ),
     "bench_dask.py": (["--ballots", "40"], set()),
     "bench_cards.py": (["--cards", "4"], set()),
@@ -61,3 +62,20 @@ def test_the_bench_runs_and_ends_with_one_json_object(bench: str) -> None:
     value = json.loads(last)
     assert isinstance(value, dict)
     assert keys <= set(value), sorted(value)
+
+
+def test_the_cast_bench_compares_each_run_with_the_one_just_before() -> None:
+    spec = importlib.util.spec_from_file_location("bench_board", BENCH / "bench_board.py")
+    assert spec is not None and spec.loader is not None
+    bench_board = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench_board)
+    runs = [
+        {"workers": w, "accepted_per_s": rate}
+        for w, rate in [(1, 100.0), (2, 160.0), (1, 120.0), (2, 150.0), (2, 151.0), (4, 0.0)]
+    ]
+    assert bench_board.speed_ups(runs) == [
+        {"runs": [0, 1], "workers": [1, 2], "speed_up": 1.6},
+        {"runs": [2, 3], "workers": [1, 2], "speed_up": 1.25},
+        {"runs": [4, 5], "workers": [2, 4], "speed_up": 0.0},
+    ]
+    assert bench_board.speed_ups(runs[:1]) == []
