@@ -14,7 +14,9 @@ verified by the server and durably committed with its signed tree head before it
 back. Reports accepted ballots per second, latency percentiles, errors, the server's CPU time
 per ballot and its peak resident memory (VmHWM), the server's being every process of it (the
 writer and its checking workers), and with PostgreSQL the CPU of the database server's
-processes per ballot (they share the cores too, and are not the server's). Never talks to
+processes per ballot (they share the cores too, and are not the server's), and the context
+switches a ballot of the server's threads and of the whole machine (a count, which the
+machine's slow and fast stretches do not blur as they blur CPU times). Never talks to
 anything but 127.0.0.1; stops by itself when the ballots are cast or the time limit is reached.
 
 `--workers 1,2` runs the whole measure once per value, back to back (a fresh server and
@@ -166,6 +168,26 @@ def tree_cpu_seconds(pid: int) -> float:
         with contextlib.suppress(OSError):
             total += cpu_seconds(p)
     return total
+
+
+def tree_context_switches(pid: int) -> int:
+    """Context switches so far of every thread of the server's processes (threads that ended
+    are not counted): each is a wake-up or a preemption, on the 2 cores the workers share."""
+    total = 0
+    for p in process_tree(pid):
+        for status in Path(f"/proc/{p}/task").glob("*/status"):
+            with contextlib.suppress(OSError, ValueError):
+                for line in status.read_text().splitlines():
+                    if "ctxt_switches:" in line:
+                        total += int(line.split()[-1])
+    return total
+
+
+def machine_context_switches() -> int:
+    for line in Path("/proc/stat").read_text().splitlines():
+        if line.startswith("ctxt "):
+            return int(line.split()[1])
+    return 0
 
 
 def database_cpu_seconds() -> float:
@@ -407,11 +429,14 @@ def measure(args: argparse.Namespace, workers: int, tmp: Path) -> dict[str, Any]
 
         cpu_before, writer_before = tree_cpu_seconds(proc.pid), cpu_seconds(proc.pid)
         database_before = database_cpu_seconds()
+        switches_before = tree_context_switches(proc.pid), machine_context_switches()
         client_before = time.process_time()
         load = Load(base, eid, bodies, args.clients, args.time_limit)
         wall = load.go()
         client_used = time.process_time() - client_before
         database_used = database_cpu_seconds() - database_before
+        server_switches = tree_context_switches(proc.pid) - switches_before[0]
+        machine_switches = machine_context_switches() - switches_before[1]
         cpu_used = tree_cpu_seconds(proc.pid) - cpu_before
         writer_used = cpu_seconds(proc.pid) - writer_before
         peak_kb = tree_peak_kb(proc.pid)
@@ -444,6 +469,8 @@ def measure(args: argparse.Namespace, workers: int, tmp: Path) -> dict[str, Any]
         "writer_cpu_ms_per_ballot": round(1000 * writer_used / max(accepted, 1), 2),
         "client_cpu_ms_per_ballot": round(1000 * client_used / max(accepted, 1), 2),
         "database_cpu_ms_per_ballot": round(1000 * database_used / max(accepted, 1), 2),
+        "server_context_switches_per_ballot": round(server_switches / max(accepted, 1), 1),
+        "machine_context_switches_per_ballot": round(machine_switches / max(accepted, 1), 1),
         "server_peak_rss_mib": round(peak_kb / 1024, 1),
         "batches": batches,
         "ballots_per_batch": round(accepted / max(batches, 1), 2),
@@ -515,6 +542,11 @@ def show(r: dict[str, Any]) -> None:
         (
             "batches committed (signed tree heads)",
             f"{r['batches']} ({r['ballots_per_batch']:.2f} ballots each)",
+        ),
+        (
+            "context switches per accepted ballot: the server's threads / the machine",
+            f"{r['server_context_switches_per_ballot']:.1f} / "
+            f"{r['machine_context_switches_per_ballot']:.1f}",
         ),
         ("server peak RSS (VmHWM, all its processes)", f"{r['server_peak_rss_mib']:.1f} MiB"),
         (

@@ -31,7 +31,8 @@ RUNS: dict[str, tuple[list[str], set[str]]] = {
     "bench_board.py": (
         ["--database", "sqlite", "--ballots", "12", "--clients", "2", "--workers", "1,2"],
         {"accepted_per_s", "p50_ms", "p99_ms", "errors", "server_cpu_ms_per_ballot",
-         "verify_cpu_ms_per_ballot", "server_over_verify", "speed_ups"},
+         "verify_cpu_ms_per_ballot", "server_over_verify", "speed_ups",
+         "server_context_switches_per_ballot", "machine_context_switches_per_ballot"},
     ),
     "bench_dask.py": (["--ballots", "40"], set()),
     "bench_cards.py": (["--cards", "4"], set()),
