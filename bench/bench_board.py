@@ -172,7 +172,7 @@ def tree_cpu_seconds(pid: int) -> float:
 
 def tree_context_switches(pid: int) -> int:
     """Context switches so far of every thread of the server's processes (threads that ended
-    are not counted): each is a wake-up or a preemption, on the 2 cores the workers share."""
+    are not counted): each is a wake-up or a preemption, on the cores the workers share."""
     total = 0
     for p in process_tree(pid):
         for status in Path(f"/proc/{p}/task").glob("*/status"):
@@ -466,6 +466,7 @@ def measure(args: argparse.Namespace, workers: int, tmp: Path) -> dict[str, Any]
         "error_samples": load.errors[:5],
         "server_cpu_ms_per_ballot": round(1000 * cpu_used / max(accepted, 1), 2),
         "verify_cpu_ms_per_ballot": round(verify_ms, 2),
+        "server_over_verify": round(1000 * cpu_used / max(accepted, 1) / verify_ms, 3),
         "writer_cpu_ms_per_ballot": round(1000 * writer_used / max(accepted, 1), 2),
         "client_cpu_ms_per_ballot": round(1000 * client_used / max(accepted, 1), 2),
         "database_cpu_ms_per_ballot": round(1000 * database_used / max(accepted, 1), 2),
@@ -588,10 +589,6 @@ def main() -> None:
         for k, workers in enumerate(counts):
             runs.append(measure(args, workers, Path(tmp_name) / f"run-{k}"))
             show(runs[-1])
-    for r in runs:
-        r["server_over_verify"] = round(
-            r["server_cpu_ms_per_ballot"] / r["verify_cpu_ms_per_ballot"], 3
-        )
     comparisons = speed_ups(runs)
     for c in comparisons:
         before, after = runs[c["runs"][0]], runs[c["runs"][1]]
